@@ -1,0 +1,9 @@
+import type { Rule } from '../config/types';
+import type { LogEvent } from '../sources/types';
+
+export interface Hit {
+  rule: Rule;
+  event: LogEvent;
+  /** Named capture groups of the pattern, when it has any. */
+  captures: Record<string, string>;
+}
