@@ -3,6 +3,7 @@ export const SEVERITIES: readonly Severity[] = ['info', 'warning', 'critical'];
 
 /** Where a rule or setting came from, so every message can point a user at the line to fix. */
 export interface SourceLocation {
+  /** Absolute path as loaded; `formatProblem` prints it relative to the cwd. */
   file: string;
   line: number;
   col: number;
@@ -52,4 +53,6 @@ export interface Config {
   /** Only the rules that passed validation: a bad rule is dropped, the others still scan. */
   rules: Rule[];
   problems: ConfigProblem[];
+  /** Rule files that were read, in load order (absolute paths); for summaries like `N rules in M files`. */
+  ruleFiles?: string[];
 }

@@ -1,0 +1,3 @@
+export type { Alert, StreamRef } from './types';
+export { fingerprint } from './fingerprint';
+export { groupHits, HitGrouper } from './group-hits';

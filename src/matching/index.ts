@@ -1,0 +1,2 @@
+export type { Hit } from './types';
+export { matchEvent } from './match';

@@ -1,0 +1,3 @@
+export type { LogEvent, LogSource } from './types';
+export { CloudWatchSource } from './cloudwatch-source';
+export { FileSource, logGroupForFile } from './file-source';
