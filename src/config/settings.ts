@@ -15,6 +15,8 @@ export const SETTING_BOUNDS: Record<SettingKey, { min: number; max: number }> = 
   linkContextMinutes: { min: 0, max: 60 },
   // Slack rejects section text over 3000 characters.
   maxSampleChars: { min: 100, max: 3000 },
+  // Up to a day: longer than that, a still-broken thing is forgotten rather than quiet.
+  realertMinutes: { min: 0, max: 1440 },
 };
 export const SETTING_KEYS = Object.keys(SETTING_BOUNDS) as SettingKey[];
 

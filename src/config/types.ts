@@ -19,6 +19,39 @@ export interface Rule {
   pattern: RegExp;
   exclude: RegExp[];
   location: SourceLocation;
+  /** Who to ask about the rule; shown in the alert. */
+  owner?: string;
+  /** A URL shown in the alert as the first thing to open. */
+  runbook?: string;
+  /** Only rules that ask for it may ping: `here`, `channel`, or a user/group id like `U123ABC` / `S123ABC`. */
+  mention?: string;
+  /** Alert only when a fingerprint reaches `count` hits within `withinMs`, counted across runs. */
+  threshold?: { count: number; withinMs: number };
+  /** Suppress a repeat post of the same fingerprint for this long (defaults to settings.realertMinutes). */
+  realertMs?: number;
+  /** Post one "resolved" message once an alerted fingerprint has been silent this long. */
+  resolveMs?: number;
+  /** Named captures or JSON fields whose values split alerts (one alert per tenant, say). */
+  groupBy?: string[];
+  /** Conditions on JSON fields of structured lines; all must hold. */
+  fields?: FieldCondition[];
+  /** A numeric/boolean condition over named captures and fields, e.g. `duration > 0.8 * timeoutMs`. */
+  when?: Condition;
+}
+
+/** `fields: { level: ERROR, "error.type": "/Timeout/" }`: a dotted path equal to a value or matching a regex. */
+export interface FieldCondition {
+  path: string;
+  equals?: string;
+  matches?: RegExp;
+}
+
+/** A compiled `when:` expression; evaluation never runs user code. */
+export interface Condition {
+  source: string;
+  evaluate(vars: Readonly<Record<string, string | number | boolean | undefined>>): boolean;
+  /** Variable names the expression reads, checked against the pattern's named captures at validation. */
+  variables: string[];
 }
 
 export interface Settings {
@@ -32,6 +65,8 @@ export interface Settings {
   linkContextMinutes: number;
   /** Longest sample line shown in Slack before truncation. */
   maxSampleChars: number;
+  /** Default quiet period before the same fingerprint is posted again. */
+  realertMinutes: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -40,6 +75,7 @@ export const DEFAULT_SETTINGS: Settings = {
   lookbackMinutes: 60,
   linkContextMinutes: 5,
   maxSampleChars: 1500,
+  realertMinutes: 30,
 };
 
 /** One problem found in the config, printed as `file:line:col: rule <id>: message`. */
