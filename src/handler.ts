@@ -1,8 +1,7 @@
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { isAbsolute, join } from 'node:path';
 import { sendSlackMessages } from './alerts';
 import { runJob, type RunSummary } from './job';
-import { CloudWatchSource } from './sources';
+import { CloudWatchSource, createLogsClient } from './sources';
 import { webhookUrlFromSsm } from './webhook-url';
 
 /** The fields of the EventBridge scheduled event the handler uses. */
@@ -12,7 +11,7 @@ export interface ScheduledEvent {
 
 export async function handler(event: ScheduledEvent = {}): Promise<RunSummary> {
   const region = process.env.AWS_REGION ?? 'us-east-1';
-  const logs = new CloudWatchLogsClient({ region, retryMode: 'adaptive', maxAttempts: 8 });
+  const logs = createLogsClient(region);
   const { summary } = await runJob({
     configDir: configDir(),
     source: new CloudWatchSource(logs),

@@ -1,7 +1,6 @@
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { sendSlackMessages, type SlackPayload } from '../alerts';
 import { runJob, type JobResult } from '../job';
-import { CloudWatchSource, FileSource, type LogSource } from '../sources';
+import { CloudWatchSource, createLogsClient, FileSource, type LogSource } from '../sources';
 import { webhookUrlFromSsm } from '../webhook-url';
 import { parseArgs, parseDuration, stringFlag, UsageError } from './args';
 import { renderPayloadText } from './render-text';
@@ -33,7 +32,7 @@ export async function scanCommand(args: string[], out: NodeJS.WritableStream, er
     // A file is a sample to scan whole, whatever its timestamps.
     window = { startMs: Number.NEGATIVE_INFINITY, endMs: Number.POSITIVE_INFINITY };
   } else {
-    source = new CloudWatchSource(new CloudWatchLogsClient({ region, retryMode: 'adaptive', maxAttempts: 8 }));
+    source = new CloudWatchSource(createLogsClient(region));
     if (since) window = { startMs: now - parseDuration(since), endMs: now };
   }
 
