@@ -1,7 +1,10 @@
-// Initial normaliser; the full fingerprinting (issue 4) replaces this file.
+/**
+ * Alert fingerprint: a log message reduced to its template, so that every occurrence of one event
+ * folds into one alert whatever its ids, numbers, addresses and timestamps.
+ * Pure and deterministic; the rules live in ./fingerprint/ (extract: what to look at, template: how to mask it).
+ */
+import { fingerprintEvent } from './fingerprint/extract';
+
 export function fingerprint(message: string): string {
-  return message
-    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '<UUID>')
-    .replace(/\d+(\.\d+)?/g, '<NUM>')
-    .trim();
+  return fingerprintEvent(message);
 }

@@ -19,4 +19,13 @@ export interface Alert {
   sample: LogEvent;
   /** X-Ray trace id carried by the sample line, when there is one. */
   traceId?: string;
+  /**
+   * Set on a repeat: when this fingerprint was last posted. The alert then says
+   * "Still happening: N more since <time>".
+   */
+  previouslyAlertedAt?: number;
+  /** Start of the quiet (suppressed) span the repeat covers; defaults to `previouslyAlertedAt`. */
+  suppressedSince?: number;
+  /** Hits counted but not posted since `suppressedSince`; defaults to `count`. */
+  suppressedCount?: number;
 }
