@@ -28,4 +28,6 @@ export interface Alert {
   suppressedSince?: number;
   /** Hits counted but not posted since `suppressedSince`; defaults to `count`. */
   suppressedCount?: number;
+  /** `trace:<id>` / `request:<id>` keys seen in the hits (bounded), used to merge alerts into incidents. */
+  correlationIds?: string[];
 }
