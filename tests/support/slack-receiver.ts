@@ -20,7 +20,8 @@ export interface SlackPost {
 
 export type ScriptedResponse =
   | { status: number; body?: string; /** seconds, sent as Retry-After */ retryAfter?: number }
-  | { hang: true };
+  /** No answer at all; with `afterHeaders`, a 200 status line and one body byte, then nothing (a trickle). */
+  | { hang: true; afterHeaders?: boolean };
 
 export interface SlackReceiver {
   /** Webhook URL to configure, e.g. http://127.0.0.1:PORT/services/T000/B000/XXXX */
@@ -37,6 +38,9 @@ export interface SlackReceiver {
 // Slack's documented per-message block cap and section text cap (Block Kit reference).
 const MAX_BLOCKS = 50;
 const MAX_SECTION_TEXT = 3000;
+// Header text (plain_text, 150) and context elements (10), also from the Block Kit reference.
+const MAX_HEADER_TEXT = 150;
+const MAX_CONTEXT_ELEMENTS = 10;
 
 /** Mirrors Slack's webhook answers: invalid_payload, no_text, invalid_blocks (400, text/html body). */
 export function validateSlackPayload(body: unknown): { status: number; body: string } {
@@ -50,6 +54,13 @@ export function validateSlackPayload(body: unknown): { status: number; body: str
       }
       const sectionText = (block as { text?: { text?: unknown } }).text?.text;
       if (typeof sectionText === 'string' && sectionText.length > MAX_SECTION_TEXT) {
+        return { status: 400, body: 'invalid_blocks' };
+      }
+      const { type, elements } = block as { type: string; elements?: unknown };
+      if (type === 'header' && typeof sectionText === 'string' && sectionText.length > MAX_HEADER_TEXT) {
+        return { status: 400, body: 'invalid_blocks' };
+      }
+      if (type === 'context' && Array.isArray(elements) && elements.length > MAX_CONTEXT_ELEMENTS) {
         return { status: 400, body: 'invalid_blocks' };
       }
     }
@@ -79,7 +90,13 @@ export async function startSlackReceiver(webhookPath = '/services/T00000000/B000
       };
       posts.push(post);
       const scripted = script.shift();
-      if (scripted && 'hang' in scripted) return; // socket stays open until the client gives up or close()
+      if (scripted && 'hang' in scripted) {
+        if (scripted.afterHeaders) {
+          res.writeHead(200, { 'content-type': 'text/html', 'content-length': '2' });
+          res.write('o');
+        }
+        return; // socket stays open until the client gives up or close()
+      }
       let answer: { status: number; body: string; headers?: Record<string, string> };
       if (scripted) {
         answer = {

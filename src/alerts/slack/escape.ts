@@ -9,8 +9,24 @@ export function escapeSlack(text: string): string {
 }
 
 // Colour codes and other terminal controls are noise in Slack; tabs and newlines are kept.
-const ANSI_SEQUENCE = /\u001b\[[0-9;?]*[ -\/]*[@-~]/g;
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/;
+// CSI (`ESC [ … final`) and OSC (`ESC ] … BEL` or `ESC ] … ESC \\`, e.g. terminal hyperlinks) sequences
+// are dropped whole; any other control character, C1 included, shows as U+FFFD.
+const ANSI_SEQUENCE = /\u001b\[[0-9;?]*[ -\/]*[@-~]|\u001b\][^\u0007\u001b]{0,2048}(?:\u0007|\u001b\\)/g;
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+// Bidirectional embeddings, overrides and isolates can make a line display in an order other than
+// the characters it holds ("Trojan Source", CVE-2021-42574); they show as U+FFFD. The LRM/RLM marks
+// cannot reorder text and are kept for right-to-left log text.
+const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
+// Unicode line and paragraph separators break lines in Slack; they count as newlines.
+const LINE_SEPARATOR = /[\u2028\u2029]/;
+
+/**
+ * Log text as it is redacted and shown: lone surrogates repaired and terminal escape sequences
+ * removed. Redaction runs on this form, so colour codes cannot split a secret past the patterns.
+ */
+export function cleanLogText(raw: string): string {
+  return toWellFormed(raw).replace(ANSI_SEQUENCE, '');
+}
 
 export interface FitOptions {
   /** Longest output, in UTF-16 units, counting escapes and the ellipsis. */
@@ -41,7 +57,7 @@ const ELLIPSIS = '…';
  * costs no more than the part shown.
  */
 export function fitText(raw: string, options: FitOptions): FittedText {
-  const input = toWellFormed(raw).replace(ANSI_SEQUENCE, '');
+  const input = cleanLogText(raw);
   const maxInput = options.maxInput ?? Infinity;
   const pieces: { out: string; used: number }[] = [];
   let length = 0;
@@ -68,9 +84,9 @@ export function fitText(raw: string, options: FitOptions): FittedText {
 
 function render(ch: string, previous: string, options: FitOptions): string {
   if (ch === '\r') return '';
-  if (ch === '\n') return options.singleLine ? ' ' : '\n';
+  if (ch === '\n' || LINE_SEPARATOR.test(ch)) return options.singleLine ? ' ' : '\n';
   if (ch === '\t') return options.singleLine ? ' ' : '\t';
-  if (CONTROL.test(ch)) return '\uFFFD';
+  if (CONTROL.test(ch) || BIDI_CONTROL.test(ch)) return '\uFFFD';
   if (ch === '`') {
     if (options.inInlineCode) return '\u02cb';
     if (options.inCodeBlock && previous === '`') return '\u200b`';

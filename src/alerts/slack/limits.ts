@@ -16,4 +16,11 @@ export const SLACK_LIMITS = {
   messageBlockText: 9000,
   /** Our own cap for the top-level `text`: it is the notification preview, so it stays short. */
   fallbackText: 150,
+  /**
+   * Our own cap on the serialized payload (UTF-8 bytes of the JSON body). Slack documents no byte
+   * limit for webhooks, but truncates message text past 40,000 characters
+   * (api.slack.com/changelog/2018-04-truncating-really-long-messages); multi-byte text and long
+   * URLs can make a payload within the character budget several times larger in bytes.
+   */
+  payloadBytes: 32_000,
 } as const;

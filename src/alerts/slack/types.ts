@@ -50,6 +50,13 @@ export interface SlackMessageOptions {
   maxSampleChars: number;
   /** Time the run happened (ms since the epoch); shown in the footer. Defaults to Date.now(). */
   now?: number;
+  /** Patterns redacted from log text on top of the built-in secret patterns (see `redact`). */
+  extraRedactions?: RegExp[];
+}
+
+/** Size of `value` as posted: UTF-8 bytes of its JSON. */
+export function jsonBytes(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value), 'utf8');
 }
 
 /** Characters of text a block carries, for the cumulative per-message budget. */

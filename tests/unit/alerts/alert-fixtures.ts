@@ -1,6 +1,6 @@
 import type { Rule, Severity } from '../../../src/config/types';
 import type { Alert } from '../../../src/dedup/types';
-import type { SlackBlock, SlackPayload } from '../../../src/alerts';
+import { jsonBytes, SLACK_LIMITS, type SlackBlock, type SlackPayload } from '../../../src/alerts';
 
 export const T0 = Date.UTC(2024, 0, 1, 12, 0, 0);
 
@@ -64,3 +64,38 @@ export function codeBody(section: string): string {
   const end = section.lastIndexOf('\n```');
   return section.slice(start, end);
 }
+
+/** Every structural Slack limit we rely on, plus our byte cap, checked on a built payload. */
+export function expectWithinSlackLimits(payload: SlackPayload): void {
+  expect(payload.text.trim().length).toBeGreaterThan(0);
+  expect(payload.text.length).toBeLessThanOrEqual(SLACK_LIMITS.fallbackText);
+  expect(payload.blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.blocksPerMessage);
+  let total = 0;
+  for (const block of payload.blocks) {
+    if (block.type === 'header') expect(block.text.text.length).toBeLessThanOrEqual(SLACK_LIMITS.headerText);
+    if (block.type === 'section') expect(block.text.text.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
+    if (block.type === 'context') expect(block.elements.length).toBeLessThanOrEqual(SLACK_LIMITS.contextElements);
+    for (const text of textsOf(block)) {
+      expect(text.length).toBeGreaterThan(0);
+      total += text.length;
+    }
+  }
+  expect(total).toBeLessThanOrEqual(SLACK_LIMITS.messageBlockText);
+  expect(jsonBytes(payload)).toBeLessThanOrEqual(SLACK_LIMITS.payloadBytes);
+}
+
+/**
+ * Every `<…>` token in the payload is a console link or one of `allowed` (the rule's own mentions,
+ * a runbook link): nothing from a log line can ping, link or close a token.
+ */
+export function expectOnlyOurTokens(payload: SlackPayload, allowed: string[] = []): void {
+  for (const text of allTexts(payload)) {
+    for (const token of text.match(/<[^>]*>?/g) ?? []) {
+      if (allowed.includes(token)) continue;
+      if (!token.startsWith(`<${CONSOLE_PREFIX}`)) throw new Error(`unexpected Slack token ${token} in ${JSON.stringify(text)}`);
+      expect(token).toMatch(/^<[^<>|\s]+\|[^<>|]+>$/);
+    }
+  }
+}
+
+export const CONSOLE_PREFIX = 'https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#';

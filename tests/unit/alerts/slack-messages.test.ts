@@ -151,7 +151,8 @@ describe('buildSlackMessages', () => {
       const section = sampleSection(payload);
       expect(codeBody(section).length).toBeLessThanOrEqual(OPTS.maxSampleChars);
       expect(codeBody(section).endsWith('…')).toBe(true);
-      expect(section).toMatch(/\n_Sample truncated: first 1499 of 262146 characters shown\._$/);
+      // 262,146 characters less the trailing space, which is trimmed before counting.
+      expect(section).toMatch(/\n_Sample truncated: first 1499 of 262145 characters shown\._$/);
     });
 
     it('cuts a long line without spaces at the section limit even when maxSampleChars is larger', () => {

@@ -1,0 +1,129 @@
+'use strict';
+
+// Local serverless plugin: refuses to package or deploy (`deploy` runs the package lifecycle; `deploy function`
+// has its own, hooked too) when
+//  - the alert rules under the shipped config dir do not validate, or
+//  - a scheduled function's timeout is not below its schedule interval (runs would overlap), or
+//  - SCAN_INTERVAL_MINUTES or settings.yml's scanIntervalMinutes disagrees with the schedule: each run scans
+//    a window that wide, so a mismatch silently skips or double-scans log events, or
+//  - SLACK_WEBHOOK_PARAM does not start with `/`: serverless.yml builds the parameter's ARN as
+//    `parameter${name}`, and a mismatched ARN shows up only as AccessDenied when an alert is due.
+// Plain JS because the framework loads plugins with require(); the validator is TypeScript, so it runs as a
+// child process through tsx, exactly as a user would run `npm run cli -- validate`.
+
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const VALIDATOR_TIMEOUT_MS = 120_000;
+
+class ValidateConfigPlugin {
+  constructor(serverless, _options, { log } = {}) {
+    this.serverless = serverless;
+    this.log = log;
+    this.hooks = {
+      'before:package:initialize': () => this.validate(),
+      'before:deploy:function:initialize': () => this.validate(),
+    };
+  }
+
+  validate() {
+    const functions = this.serverless.service.functions || {};
+    // Validate the dir each function will read at run time, which is the dir package.patterns ships.
+    const dirs = new Set(Object.values(functions).map(configDirOf));
+    for (const dir of dirs) this.runValidator(dir);
+    for (const [name, fn] of Object.entries(functions)) {
+      this.checkSchedule(name, fn);
+      const param = (fn.environment || {}).SLACK_WEBHOOK_PARAM;
+      if (param !== undefined && !String(param).startsWith('/')) {
+        this.fail(`function "${name}": SLACK_WEBHOOK_PARAM must be a parameter name starting with "/", got "${param}"`);
+      }
+    }
+  }
+
+  runValidator(configDir) {
+    const cwd = this.serverless.serviceDir;
+    // `npx tsx src/cli/main.ts validate`, minus npx: npx may ask the registry when tsx is missing, which
+    // would hang an offline build instead of failing it.
+    const tsx = require.resolve('tsx/cli', { paths: [cwd] });
+    const args = [tsx, 'src/cli/main.ts', 'validate', '--config', configDir];
+    const run = spawnSync(process.execPath, args, { cwd, encoding: 'utf8', timeout: VALIDATOR_TIMEOUT_MS });
+    const output = `${run.stdout || ''}${run.stderr || ''}`.trim();
+
+    if (run.status === 0) {
+      this.log?.info(`Config in ${configDir}/ is valid${output ? `:\n${output}` : ''}`);
+      return;
+    }
+    const why = run.error
+      ? `the validator could not run (${run.error.message})`
+      : run.signal
+        ? `the validator was killed (${run.signal})`
+        : `the validator reported problems (exit code ${run.status})`;
+    // The validator prints one `file:line:col: ...` line per problem; they go into the error itself so
+    // they are shown whatever the log level.
+    throw new this.serverless.classes.Error(
+      `Config validation failed for ${configDir}/: ${why}. Fix these before packaging or deploying:\n${output}`,
+      'ALERT_CONFIG_INVALID',
+    );
+  }
+
+  checkSchedule(name, fn) {
+    const timeout = fn.timeout || this.serverless.service.provider.timeout || 6;
+    for (const event of fn.events || []) {
+      if (!event.schedule) continue;
+      const expr = typeof event.schedule === 'string' ? event.schedule : event.schedule.rate;
+      for (const rate of [].concat(expr)) {
+        const parsed = parseRate(rate);
+        if (!parsed) continue; // cron(): no fixed interval to compare with
+        const { minutes, value, plural } = parsed;
+        // EventBridge rejects `rate(1 minutes)` and `rate(5 minute)`, but only at deploy time: catch it here.
+        if ((value === 1) === plural) {
+          this.fail(`function "${name}": ${rate} is not a valid rate (singular unit for 1, plural above)`);
+        }
+        if (timeout >= minutes * 60) {
+          this.fail(`function "${name}": timeout ${timeout}s must be below its schedule interval ${rate}`);
+        }
+        const declared = (fn.environment || {}).SCAN_INTERVAL_MINUTES;
+        if (declared !== undefined && Number(declared) !== minutes) {
+          this.fail(`function "${name}": SCAN_INTERVAL_MINUTES=${declared} but it is scheduled ${rate}`);
+        }
+        const settings = this.settingsInterval(configDirOf(fn));
+        if (settings !== undefined && settings !== minutes) {
+          this.fail(
+            `function "${name}" is scheduled ${rate} but ${configDirOf(fn)}/settings.yml has ` +
+              `scanIntervalMinutes: ${settings}; make them agree`,
+          );
+        }
+      }
+    }
+  }
+
+  /** settings.yml's scanIntervalMinutes, when the file sets it (the validator has already vetted the file). */
+  settingsInterval(configDir) {
+    const file = path.join(this.serverless.serviceDir, configDir, 'settings.yml');
+    if (!fs.existsSync(file)) return undefined;
+    const yaml = require(require.resolve('yaml', { paths: [this.serverless.serviceDir] }));
+    const value = (yaml.parse(fs.readFileSync(file, 'utf8')) || {}).scanIntervalMinutes;
+    return value === undefined ? undefined : Number(value);
+  }
+
+  fail(message) {
+    throw new this.serverless.classes.Error(message, 'ALERT_DEPLOY_CONFIG_INVALID');
+  }
+}
+
+function configDirOf(fn) {
+  return (fn.environment || {}).CONFIG_DIR || 'config';
+}
+
+const UNIT_MINUTES = { minute: 1, hour: 60, day: 1440 };
+
+/** `rate(2 hours)` -> { minutes: 120, value: 2, plural: true }; undefined for anything but a rate. */
+function parseRate(expr) {
+  const m = /^rate\(\s*(\d+)\s+(minute|hour|day)(s?)\s*\)$/.exec(String(expr).trim());
+  if (!m) return undefined;
+  const value = Number(m[1]);
+  return { minutes: value * UNIT_MINUTES[m[2]], value, plural: m[3] === 's' };
+}
+
+module.exports = ValidateConfigPlugin;
