@@ -1,18 +1,97 @@
-import { buildSlackMessages, type SlackPayload } from './alerts';
+import { randomUUID } from 'node:crypto';
+import {
+  buildHealthMessage,
+  buildResolvedMessage,
+  buildSlackMessages,
+  planSlackMessages,
+  type SlackPayload,
+} from './alerts';
 import { formatProblem, loadConfig } from './config';
-import type { Config } from './config/types';
-import { scan, scheduledWindow, type ScanResult, type ScanWindow } from './scan';
+import type { Config, Rule, Settings } from './config/types';
+import { fingerprint, HitGrouper, type Alert } from './dedup';
+import { RuleBudget } from './matching';
+import { rulesByLogGroup, scan, scanPlanned, scheduledWindow, type GroupRead, type ScanResult, type ScanWindow } from './scan';
 import type { LogSource } from './sources';
+import {
+  advanceCursor,
+  decideHits,
+  decideResolve,
+  fingerprintKey,
+  fingerprintTtl,
+  pendingId,
+  planRead,
+  refKey,
+  type CoverageSettings,
+  type Cursor,
+  type DecisionContext,
+  type FingerprintPolicy,
+  type FingerprintRef,
+  type FingerprintState,
+  type Hold,
+  type ReadPlan,
+  type StateStore,
+} from './state';
+
+const MINUTE = 60_000;
+/** Budget assumed when the caller gives no deadline (local runs). */
+const DEFAULT_BUDGET_MS = 120_000;
+/** Time kept after the scan for fingerprint state, Slack and cursor writes: a quarter of the run, within bounds. */
+const MIN_RESERVE_MS = 1_000;
+const MAX_RESERVE_MS = 45_000;
+/** The lease outlives the run's own deadline by this much, so a run never loses it while alive. */
+const LEASE_GRACE_MS = 5_000;
+/** An undelivered payload is retried by every run for this long, then expires (and its claims with it). */
+const PENDING_TTL_MS = 3 * 24 * 60 * MINUTE;
+const PENDING_PER_RUN = 50;
+/** A group failing this long is reported once in a health message. */
+const FAILING_REPORT_AFTER_MS = 30 * MINUTE;
+const CURSOR_TTL_MS = 14 * 24 * 60 * MINUTE;
+const STATE_CONCURRENCY = 16;
+const DECIDE_ATTEMPTS = 4;
+
+/** How one Slack payload fared; the sender's own retries are already spent. */
+export type PostOutcome = { delivered: true } | { delivered: false; error: string; retryable: boolean };
+
+/** Sends one payload; `deadline` (wall clock) is when it must give up, retries included. Never throws. */
+export type PostPayload = (payload: SlackPayload, opts: { deadline: number }) => Promise<PostOutcome>;
 
 export interface JobOptions {
   configDir: string;
+  /** Already loaded config (tests, embedding); `configDir` is then not read. */
+  config?: Config;
   source: LogSource;
   region: string;
+  /** The run's scheduled time (ms); windows, realert and resolve are measured in it. */
   now: number;
-  /** Defaults to the scheduled window ending `lag` before `now`. */
+  /** Defaults to the scheduled window ending `lag` before `now`. With `state`, only its end is used. */
   window?: ScanWindow;
-  /** Posts the payloads; absent in a dry run. */
+  /** Posts the payloads of a run without state; absent in a dry run. */
   deliver?: (payloads: SlackPayload[]) => Promise<void>;
+  /**
+   * Cross-run state. With it, each log group is read from its cursor (not a fixed window), repeats are
+   * suppressed per rule + fingerprint, thresholds count across runs, quiet alerts resolve, every post is
+   * claimed before it is sent, and undelivered payloads wait in the store for the next run.
+   */
+  state?: StateStore;
+  /** Sends one payload (runs with `state`); absent: nothing is posted and nothing is claimed. */
+  post?: PostPayload;
+  /** Wall-clock ms when the run must be over (the Lambda's deadline). */
+  deadlineAt?: number;
+  /** Wall clock for the budget, leases and claims; defaults to Date.now. */
+  clock?: () => number;
+  runId?: string;
+  /** Re-read before each cursor for late-ingested events; default max(ingestionLag, 1 min). */
+  overlapMs?: number;
+  /** Only these log groups (a shard of a fanned-out scan). */
+  logGroupFilter?: (logGroup: string) => boolean;
+  /** Runs with the same lease name never overlap; default `run`. A shard uses its own (`shard-<i>-of-<n>`). */
+  leaseName?: string;
+}
+
+export interface SkippedWindow {
+  logGroup: string;
+  from: string;
+  to: string;
 }
 
 export interface RunSummary {
@@ -27,6 +106,33 @@ export interface RunSummary {
   configProblems: string[];
   durationMs: number;
   eventsPerSecond: number;
+  // The fields below are set by runs with state.
+  /** `held-elsewhere`: another run holds the lease; this one did nothing. */
+  lease?: 'acquired' | 'held-elsewhere';
+  cursorsAdvanced?: number;
+  /** Log groups whose cursor is still short of this run's end (budget, failure, or never read). */
+  groupsBehind?: number;
+  /** How far the furthest-behind log group lags this run's end. */
+  backlogMinutes?: number;
+  /** Log groups the time budget left for the next run. */
+  groupsNotScanned?: number;
+  stoppedEarly?: boolean;
+  /** Spans older than lookbackMinutes that a log group jumped over unread. */
+  skippedWindows?: SkippedWindow[];
+  /** Hits counted but not posted (inside the realert window, or a post of them already in flight). */
+  suppressed?: number;
+  /** Hits of threshold rules below their count so far. */
+  belowThreshold?: number;
+  /** Hits the overlap re-read and recognised as already counted. */
+  alreadySeen?: number;
+  resolved?: number;
+  /** Payloads waiting for delivery after this run (counted up to 51: 51 means "51 or more"). */
+  pending?: number;
+  pendingDelivered?: number;
+  /** Problems with the state table; the affected cursors were not advanced. */
+  stateErrors?: string[];
+  /** Rules switched off for being too slow: their hits after that point in this run were not matched. */
+  disabledRules?: { ruleId: string; reason: string }[];
 }
 
 export interface JobResult {
@@ -38,8 +144,9 @@ export interface JobResult {
 
 /** config → sources → matching → dedup → alerts, shared by the Lambda handler and the CLI. */
 export async function runJob(opts: JobOptions): Promise<JobResult> {
+  const config = opts.config ?? (await loadConfig(opts.configDir));
+  if (opts.state) return runWithState(config, opts, opts.state);
   const started = Date.now();
-  const config = await loadConfig(opts.configDir);
   const window = opts.window ?? scheduledWindow(opts.now, config.settings);
   const result = await scan(config, opts.source, window);
   const payloads = buildSlackMessages(result.alerts, { region: opts.region, ...config.settings });
@@ -59,6 +166,571 @@ export async function runJob(opts: JobOptions): Promise<JobResult> {
     eventsPerSecond: Math.round(result.events / Math.max(result.durationMs, 1) * 1000),
   };
   return { config, scan: result, payloads, summary };
+}
+
+export function defaultOverlapMs(settings: Settings): number {
+  return Math.max(settings.ingestionLagMinutes, 1) * MINUTE;
+}
+
+/** What the run did, gathered as it goes, turned into the summary at the end. */
+interface Tally {
+  failures: { logGroup: string; error: string }[];
+  stateErrors: string[];
+  skipped: SkippedWindow[];
+  payloads: SlackPayload[];
+  alerts: number;
+  suppressed: number;
+  belowThreshold: number;
+  resolved: number;
+  pendingDelivered: number;
+  pendingQueued: number;
+  pendingLeft: number;
+}
+
+class Run {
+  readonly clock: () => number;
+  readonly runId: string;
+  readonly started: number;
+  readonly deadlineAt: number;
+  readonly scanStopAt: number;
+  /** Sending stops here, leaving time to settle claims and write cursors. */
+  readonly sendStopAt: number;
+  readonly leaseUntil: number;
+  readonly rules: Map<string, Rule>;
+  readonly tally: Tally = {
+    failures: [],
+    stateErrors: [],
+    skipped: [],
+    payloads: [],
+    alerts: 0,
+    suppressed: 0,
+    belowThreshold: 0,
+    resolved: 0,
+    pendingDelivered: 0,
+    pendingQueued: 0,
+    pendingLeft: 0,
+  };
+  /** Slack failed in a way that will not clear within this run: what is left goes straight to pending. */
+  slackDown = false;
+  readonly budget = new RuleBudget();
+
+  constructor(
+    readonly config: Config,
+    readonly opts: JobOptions,
+    readonly state: StateStore,
+  ) {
+    this.clock = opts.clock ?? Date.now;
+    this.runId = opts.runId ?? randomUUID();
+    this.started = this.clock();
+    this.deadlineAt = opts.deadlineAt ?? this.started + DEFAULT_BUDGET_MS;
+    const total = Math.max(0, this.deadlineAt - this.started);
+    const reserve = Math.min(MAX_RESERVE_MS, Math.max(MIN_RESERVE_MS, total * 0.25));
+    this.scanStopAt = this.deadlineAt - reserve;
+    this.sendStopAt = this.deadlineAt - reserve / 3;
+    this.leaseUntil = this.deadlineAt + LEASE_GRACE_MS;
+    this.rules = new Map(config.rules.map((r) => [r.id, r]));
+  }
+
+  get now(): number {
+    return this.opts.now;
+  }
+
+  decisionContext(): DecisionContext {
+    return { now: this.now, wallNow: this.clock(), owner: this.runId, claimUntil: this.leaseUntil };
+  }
+
+  policy(rule: Rule | undefined): FingerprintPolicy {
+    const s = this.config.settings;
+    return {
+      realertMs: rule?.realertMs ?? s.realertMinutes * MINUTE,
+      ...(rule?.threshold ? { threshold: rule.threshold } : {}),
+      ...(rule?.resolveMs !== undefined ? { resolveMs: rule.resolveMs } : {}),
+      lookbackMs: s.lookbackMinutes * MINUTE,
+    };
+  }
+
+  stateError(what: string, err: unknown): void {
+    this.tally.stateErrors.push(`${what}: ${describeError(err)}`);
+  }
+
+  /** Sends one payload unless time or Slack has run out; never throws. */
+  async send(payload: SlackPayload, stopAt: number): Promise<{ delivered: true } | { delivered: false; error: string }> {
+    const post = this.opts.post;
+    if (!post) return { delivered: false, error: 'no Slack sender configured' };
+    if (this.slackDown) return { delivered: false, error: 'not attempted: Slack failed earlier in this run' };
+    if (this.clock() >= stopAt) return { delivered: false, error: 'not attempted: run out of time' };
+    let outcome: PostOutcome;
+    try {
+      outcome = await post(payload, { deadline: stopAt });
+    } catch (err) {
+      outcome = { delivered: false, error: describeError(err), retryable: true };
+    }
+    if (outcome.delivered) return outcome;
+    if (outcome.retryable) this.slackDown = true;
+    return { delivered: false, error: outcome.error };
+  }
+
+  /**
+   * Posts a payload whose claims this run holds: delivered → the claims settle as delivered; otherwise
+   * the payload becomes pending and the claims pass to it. Returns false if neither happened (the
+   * claims are then given back, and the caller must not advance the cursors behind it).
+   */
+  async postClaimed(payload: SlackPayload, holds: Hold[]): Promise<boolean> {
+    this.tally.payloads.push(payload);
+    const sent = await this.send(payload, this.sendStopAt);
+    if (sent.delivered) {
+      await mapLimit(holds, STATE_CONCURRENCY, async (h) => {
+        try {
+          await this.state.settleClaim(h, this.runId, { kind: 'delivered', claim: h.kind, expiresAt: this.ttlFor(h.ruleId) });
+        } catch (err) {
+          // Delivered all the same; the claim expires and the next post of it carries the count.
+          this.stateError(`recording delivery of ${h.ruleId}`, err);
+        }
+      });
+      return true;
+    }
+    return this.queue(payload, holds, sent.error);
+  }
+
+  async queue(payload: SlackPayload, holds: Hold[], error: string): Promise<boolean> {
+    const id = pendingId(this.now);
+    const until = this.clock() + PENDING_TTL_MS;
+    try {
+      await this.state.addPending({ id, createdAt: this.now, payload, holds, attempts: 1, lastError: error, expiresAt: until, version: 0 });
+    } catch (err) {
+      this.stateError('storing an undelivered Slack message', err);
+      await mapLimit(holds, STATE_CONCURRENCY, (h) => this.state.settleClaim(h, this.runId, { kind: 'release' }).catch(() => false));
+      return false;
+    }
+    this.tally.pendingQueued += 1;
+    await mapLimit(holds, STATE_CONCURRENCY, async (h) => {
+      try {
+        await this.state.settleClaim(h, this.runId, { kind: 'hand-over', to: `pending:${id}`, until });
+      } catch (err) {
+        // The run's claim expires with its lease; the pending payload still goes out.
+        this.stateError(`handing a claim to pending ${id}`, err);
+      }
+    });
+    return true;
+  }
+
+  ttlFor(ruleId: string): number {
+    return fingerprintTtl({ lastSeen: this.now }, this.policy(this.rules.get(ruleId)), this.now);
+  }
+}
+
+async function runWithState(config: Config, opts: JobOptions, state: StateStore): Promise<JobResult> {
+  // Claims and cursors record what was handed to Slack; without a sender there is nothing to record.
+  if (!opts.post) throw new Error('runJob: `state` needs `post` (a run with state posts, or queues, every alert it claims)');
+  const run = new Run(config, opts, state);
+  const settings = config.settings;
+  const end = opts.window?.endMs ?? scheduledWindow(opts.now, settings).endMs;
+  const coverage: CoverageSettings = { lookbackMs: settings.lookbackMinutes * MINUTE, overlapMs: opts.overlapMs ?? defaultOverlapMs(settings) };
+  const emptyScan: ScanResult = { window: { startMs: end, endMs: end }, alerts: [], logGroups: 0, events: 0, hits: 0, failures: [], durationMs: 0 };
+
+  const leaseName = opts.leaseName ?? 'run';
+  const lease = await state.acquireLease(leaseName, run.runId, run.clock(), run.leaseUntil);
+  if (!lease.acquired) {
+    const summary = baseSummary(config, emptyScan, run);
+    summary.lease = 'held-elsewhere';
+    return { config, scan: emptyScan, payloads: [], summary };
+  }
+  try {
+    // 1. What earlier runs could not deliver goes first, with at most a third of the scan budget.
+    await deliverPending(run, run.started + (run.scanStopAt - run.started) / 3);
+
+    // 2. Which groups, from where.
+    let targets = new Map<string, Rule[]>();
+    try {
+      targets = await rulesByLogGroup(config.rules, opts.source);
+      const keep = opts.logGroupFilter;
+      if (keep) for (const g of [...targets.keys()]) if (!keep(g)) targets.delete(g);
+    } catch (err) {
+      run.tally.failures.push({ logGroup: '(listing log groups)', error: describeError(err) });
+    }
+    const groups = [...targets.keys()];
+    let cursors: Map<string, Cursor>;
+    try {
+      cursors = await state.getCursors(groups);
+    } catch (err) {
+      // Without cursors nothing can be read safely; the next run starts where the last good one stopped.
+      run.stateError('reading cursors', err);
+      return finish(run, emptyScan, [], new Map(), end, coverage);
+    }
+    const plans: ReadPlan[] = groups.map((g) => planRead(g, cursors.get(g), end, coverage));
+
+    // 3. Read and match.
+    const scanStarted = run.clock();
+    const reads = await scanPlanned(plans, targets, opts.source, { clock: run.clock, stopAt: run.scanStopAt, budget: run.budget });
+    const { result: scanResult, identities } = summariseReads(reads, end, run.clock() - scanStarted);
+    for (const r of reads) if (r.error) run.tally.failures.push({ logGroup: r.plan.logGroup, error: r.error });
+
+    // 4. Across runs: suppress, threshold, claim; then post or queue.
+    const heldBack = await alertAcrossRuns(run, reads, scanResult.alerts, identities);
+
+    // 5. Cursors, computed now so resolve can check coverage; written last.
+    const advances = new Map<string, ReturnType<typeof advanceCursor>>();
+    for (const r of reads) {
+      if (r.status === 'idle' || r.status === 'not-started') continue;
+      // A group never read successfully keeps no cursor: its first good read starts from the lookback.
+      if (!r.plan.cursor && r.readUntil === undefined && r.newSeen.length === 0) continue;
+      if (heldBack.has(r.plan.logGroup)) continue;
+      advances.set(r.plan.logGroup, advanceCursor(r.plan, { readUntil: r.readUntil, newSeen: r.newSeen, ...(r.error ? { error: r.error } : {}) }, run.now, coverage));
+    }
+    const scannedUntil = (g: string): number | undefined =>
+      targets.has(g) ? (advances.get(g)?.cursor.scannedUntil ?? cursors.get(g)?.scannedUntil ?? Number.NEGATIVE_INFINITY) : undefined;
+    await resolveQuiet(run, new Set([...identities.values()].map((i) => refKey(i.ref))), scannedUntil);
+
+    return finish(run, scanResult, reads, advances, end, coverage, cursors);
+  } finally {
+    await state.releaseLease(leaseName, run.runId).catch((err: unknown) => run.stateError('releasing the run lease', err));
+  }
+}
+
+/** Sends pending payloads oldest first; each is claimed so two runs never send the same one. */
+async function deliverPending(run: Run, stopAt: number): Promise<void> {
+  let list;
+  try {
+    list = await run.state.listPending(PENDING_PER_RUN);
+  } catch (err) {
+    run.stateError('listing pending Slack messages', err);
+    return;
+  }
+  for (const p of list) {
+    if (run.slackDown || run.clock() >= stopAt) break;
+    try {
+      if (!(await run.state.claimPending(p.id, run.runId, run.clock(), run.leaseUntil))) continue;
+      const owner = `pending:${p.id}`;
+      // A "resolved" note whose fingerprint fired again before it went out is withdrawn.
+      if (p.holds.length > 0 && p.holds.every((h) => h.kind === 'resolve')) {
+        const states = await run.state.getFingerprints(p.holds);
+        if (p.holds.some((h) => states.get(refKey(h))?.claim?.owner !== owner)) {
+          await run.state.removePending(p.id, run.runId);
+          continue;
+        }
+      }
+      const sent = await run.send(p.payload as SlackPayload, stopAt);
+      if (!sent.delivered) {
+        await run.state.releasePending(p.id, run.runId, sent.error);
+        continue;
+      }
+      // Settle first, then remove: a crash between the two re-sends rather than leaves claims stranded.
+      await mapLimit(p.holds, STATE_CONCURRENCY, (h) =>
+        run.state.settleClaim(h, owner, { kind: 'delivered', claim: h.kind, expiresAt: run.ttlFor(h.ruleId) }),
+      );
+      await run.state.removePending(p.id, run.runId);
+      run.tally.pendingDelivered += 1;
+    } catch (err) {
+      run.stateError(`delivering pending ${p.id}`, err);
+    }
+  }
+}
+
+/**
+ * Groups the new hits into alerts, decides each against its fingerprint's state with a versioned write
+ * (which is also the claim on a post), and posts or queues what must go out. Returns the log groups whose
+ * cursors must not advance because some of their hits were neither recorded nor handed to delivery.
+ */
+async function alertAcrossRuns(run: Run, reads: GroupRead[], alerts: Alert[], identities: Map<Alert, Identity>): Promise<Set<string>> {
+  const heldBack = new Set<string>();
+  if (alerts.length === 0) return heldBack;
+  // By object, or by the sample (one hit belongs to one alert per rule) should a later stage copy alerts.
+  const bySample = new Map([...identities].map(([a, id]) => [sampleKey(a), id]));
+  const keyOf = (a: Alert): FingerprintRef => (identities.get(a) ?? bySample.get(sampleKey(a)))!.ref;
+  // Thresholds count each hit's time across runs.
+  const times = new Map<string, number[]>();
+  for (const r of reads) {
+    for (const hit of r.hits) {
+      if (!hit.rule.threshold) continue;
+      const k = refKey(identityOf(hit.rule.id, hit.groupKey, fingerprint(hit.event.message)).ref);
+      const list = times.get(k) ?? [];
+      list.push(hit.event.timestamp);
+      times.set(k, list);
+    }
+  }
+
+  const refs = alerts.map(keyOf);
+  let states: Map<string, FingerprintState>;
+  try {
+    states = await run.state.getFingerprints(refs);
+  } catch (err) {
+    run.stateError('reading fingerprint state', err);
+    for (const a of alerts) for (const g of a.logGroups) heldBack.add(g);
+    return heldBack;
+  }
+
+  const toPost: Alert[] = [];
+  await mapLimit(alerts, STATE_CONCURRENCY, async (alert) => {
+    const ref = keyOf(alert);
+    const k = refKey(ref);
+    const policy = run.policy(alert.rule);
+    let prev = states.get(k);
+    for (let attempt = 0; attempt < DECIDE_ATTEMPTS; attempt++) {
+      const decision = decideHits(
+        prev,
+        { ...ref, fingerprint: (identities.get(alert) ?? bySample.get(sampleKey(alert)))!.text },
+        { count: alert.count, firstSeen: alert.firstSeen, lastSeen: alert.lastSeen, logGroups: alert.logGroups, ...(times.has(k) ? { times: times.get(k)! } : {}) },
+        policy,
+        run.decisionContext(),
+      );
+      let written = false;
+      try {
+        written = await run.state.putFingerprint(decision.next);
+      } catch (err) {
+        run.stateError(`recording ${alert.rule.id}`, err);
+        break;
+      }
+      if (written) {
+        if (decision.action === 'post') {
+          const posted: Alert = { ...alert, ...decision.repeat };
+          identities.set(posted, (identities.get(alert) ?? bySample.get(sampleKey(alert)))!);
+          toPost.push(posted);
+        } else if (decision.action === 'below-threshold') run.tally.belowThreshold += alert.count;
+        else run.tally.suppressed += alert.count;
+        return;
+      }
+      // Another run wrote it meanwhile: decide again on what it wrote.
+      try {
+        prev = (await run.state.getFingerprints([ref])).get(k);
+      } catch (err) {
+        run.stateError(`re-reading ${alert.rule.id}`, err);
+        break;
+      }
+    }
+    for (const g of alert.logGroups) heldBack.add(g);
+  });
+
+  if (toPost.length === 0) return heldBack;
+  run.tally.alerts += toPost.length;
+  const planned = planSlackMessages(toPost, { region: run.opts.region, ...run.config.settings });
+  for (const message of planned) {
+    const holds: Hold[] = message.alerts.map((a) => ({ ...keyOf(a), kind: 'alert' }));
+    const handed = await run.postClaimed(message.payload, holds);
+    if (!handed) for (const a of message.alerts) for (const g of a.logGroups) heldBack.add(g);
+  }
+  return heldBack;
+}
+
+/** Posts one "resolved" note per alerted fingerprint that has been quiet for its rule's resolveMs. */
+async function resolveQuiet(run: Run, active: Set<string>, scannedUntil: (g: string) => number | undefined): Promise<void> {
+  for (const rule of run.config.rules) {
+    if (rule.resolveMs === undefined) continue;
+    let open: FingerprintState[];
+    try {
+      open = await run.state.getOpenFingerprints(rule.id);
+    } catch (err) {
+      run.stateError(`reading open alerts of ${rule.id}`, err);
+      continue;
+    }
+    for (const fp of open) {
+      if (active.has(refKey(fp))) continue;
+      const next = decideResolve(fp, run.policy(rule), run.decisionContext(), scannedUntil);
+      if (!next) continue;
+      try {
+        if (!(await run.state.putFingerprint(next))) continue; // changed meanwhile: next run decides again
+      } catch (err) {
+        run.stateError(`resolving ${rule.id}`, err);
+        continue;
+      }
+      const payload = buildResolvedMessage(
+        {
+          ruleId: rule.id,
+          fingerprint: fp.fingerprint,
+          severity: rule.severity,
+          lastSeen: fp.lastSeen,
+          alertedAt: fp.lastAlertedAt ?? fp.firstSeen,
+          region: run.opts.region,
+          logGroups: fp.logGroups,
+          pattern: rule.pattern,
+        },
+        { now: run.now, linkContextMinutes: run.config.settings.linkContextMinutes },
+      );
+      if (await run.postClaimed(payload, [{ ruleId: rule.id, key: fp.key, kind: 'resolve' }])) run.tally.resolved += 1;
+    }
+  }
+}
+
+async function finish(
+  run: Run,
+  scanResult: ScanResult,
+  reads: GroupRead[],
+  advances: Map<string, ReturnType<typeof advanceCursor>>,
+  end: number,
+  coverage: CoverageSettings,
+  before: Map<string, Cursor> = new Map(),
+): Promise<JobResult> {
+  let cursorsAdvanced = 0;
+  const written = new Map<string, Cursor>();
+  await mapLimit([...advances.values()], STATE_CONCURRENCY, async (adv) => {
+    try {
+      if (await run.state.putCursor(adv.cursor, run.clock() + Math.max(CURSOR_TTL_MS, coverage.lookbackMs))) {
+        written.set(adv.cursor.logGroup, adv.cursor);
+        if (adv.advanced) cursorsAdvanced += 1;
+        if (adv.skipped) {
+          run.tally.skipped.push({ logGroup: adv.cursor.logGroup, from: isoOrOpen(adv.skipped.from), to: isoOrOpen(adv.skipped.to) });
+        }
+      } else {
+        run.tally.stateErrors.push(`cursor of ${adv.cursor.logGroup} changed by another run; left as it is`);
+      }
+    } catch (err) {
+      run.stateError(`saving the cursor of ${adv.cursor.logGroup}`, err);
+    }
+  });
+
+  // Where every group stands now.
+  let behind = 0;
+  let backlogMs = 0;
+  const newlyFailing: { logGroup: string; error: string }[] = [];
+  for (const r of reads) {
+    const g = r.plan.logGroup;
+    const c = written.get(g) ?? before.get(g);
+    const at = c?.scannedUntil ?? r.plan.from;
+    if (at < end) {
+      behind += 1;
+      backlogMs = Math.max(backlogMs, end - at);
+    }
+    const prev = before.get(g);
+    if (c?.failingSince !== undefined && run.now - c.failingSince >= FAILING_REPORT_AFTER_MS) {
+      const crossed = prev?.updatedAt === undefined || prev.updatedAt - c.failingSince < FAILING_REPORT_AFTER_MS;
+      if (crossed) newlyFailing.push({ logGroup: g, error: `failing since ${isoOrOpen(c.failingSince)}: ${c.lastError ?? 'unknown error'}` });
+    }
+  }
+
+  // Health: a window that will never be scanned, a group that has kept failing, or a rule switched off (its
+  // later hits in this run were not matched, and the cursors moved on) is said out loud.
+  const disabled = run.budget.disabled();
+  if (run.tally.skipped.length > 0 || newlyFailing.length > 0 || disabled.length > 0) {
+    const failures = [
+      ...run.tally.skipped.map((s) => ({ logGroup: s.logGroup, error: `not scanned from ${s.from} to ${s.to}: more than lookbackMinutes behind` })),
+      ...newlyFailing,
+    ];
+    const health = buildHealthMessage(
+      { failures, pendingMessages: run.tally.pendingQueued, backlogMinutes: backlogMs / MINUTE, disabledRules: disabled.map((d) => d.ruleId), configProblems: [] },
+      { now: run.now },
+    );
+    run.tally.payloads.push(health);
+    const sent = await run.send(health, run.sendStopAt);
+    if (!sent.delivered) await run.queue(health, [], sent.error);
+  }
+
+  try {
+    run.tally.pendingLeft = (await run.state.listPending(PENDING_PER_RUN + 1)).length;
+  } catch (err) {
+    run.stateError('counting pending Slack messages', err);
+  }
+
+  const summary = baseSummary(run.config, scanResult, run);
+  const notStarted = reads.filter((r) => r.status === 'not-started').length;
+  const partial = reads.some((r) => r.status === 'partial' && !r.error);
+  Object.assign(summary, {
+    failures: run.tally.failures.sort((a, b) => a.logGroup.localeCompare(b.logGroup)),
+    lease: 'acquired',
+    cursorsAdvanced,
+    groupsBehind: behind,
+    backlogMinutes: Math.round((backlogMs / MINUTE) * 10) / 10,
+    groupsNotScanned: notStarted,
+    stoppedEarly: notStarted > 0 || partial,
+    skippedWindows: run.tally.skipped,
+    suppressed: run.tally.suppressed,
+    belowThreshold: run.tally.belowThreshold,
+    alreadySeen: reads.reduce((n, r) => n + r.alreadySeen, 0),
+    resolved: run.tally.resolved,
+    pending: run.tally.pendingLeft,
+    pendingDelivered: run.tally.pendingDelivered,
+    stateErrors: run.tally.stateErrors,
+    disabledRules: disabled.map((d) => ({ ruleId: d.ruleId, reason: d.reason })),
+  } satisfies Partial<RunSummary>);
+  return { config: run.config, scan: scanResult, payloads: run.tally.payloads, summary };
+}
+
+/** What identifies an alert across runs: rule, fingerprint and (for rules with groupBy) the group values. */
+interface Identity {
+  ref: FingerprintRef;
+  /** The fingerprint as stored and shown in "resolved" notes. */
+  text: string;
+}
+
+function sampleKey(a: Alert): string {
+  return `${a.rule.id}\u0000${a.sample.logGroup}\u0000${a.sample.eventId}`;
+}
+
+function identityOf(ruleId: string, groupKey: string | undefined, fp: string): Identity {
+  return groupKey
+    ? { ref: { ruleId, key: fingerprintKey(`${fp}\u0000${groupKey}`) }, text: `${fp}  [${groupKey}]` }
+    : { ref: { ruleId, key: fingerprintKey(fp) }, text: fp };
+}
+
+function summariseReads(reads: GroupRead[], end: number, durationMs: number): { result: ScanResult; identities: Map<Alert, Identity> } {
+  // One grouper per groupBy value, so each alert knows the value it stands for (Alert does not carry it).
+  const groupers = new Map<string, HitGrouper>();
+  let events = 0;
+  let hits = 0;
+  let start = end;
+  for (const r of reads) {
+    events += r.events;
+    hits += r.hits.length;
+    for (const h of r.hits) {
+      const g = h.groupKey ?? '';
+      let grouper = groupers.get(g);
+      if (!grouper) groupers.set(g, (grouper = new HitGrouper()));
+      grouper.add(h);
+    }
+    if (r.status !== 'idle' && r.status !== 'not-started') start = Math.min(start, r.plan.readFrom);
+  }
+  const identities = new Map<Alert, Identity>();
+  const alerts: Alert[] = [];
+  for (const [groupKey, grouper] of groupers) {
+    for (const a of grouper.result()) {
+      identities.set(a, identityOf(a.rule.id, groupKey || undefined, a.fingerprint));
+      alerts.push(a);
+    }
+  }
+  alerts.sort((a, b) => a.rule.id.localeCompare(b.rule.id) || a.firstSeen - b.firstSeen || a.fingerprint.localeCompare(b.fingerprint));
+  const result: ScanResult = {
+    window: { startMs: start, endMs: end },
+    alerts,
+    logGroups: reads.length,
+    events,
+    hits,
+    failures: reads.filter((r) => r.error).map((r) => ({ logGroup: r.plan.logGroup, error: r.error! })),
+    durationMs,
+  };
+  return { result, identities };
+}
+
+function baseSummary(config: Config, result: ScanResult, run: Run): RunSummary {
+  const durationMs = run.clock() - run.started;
+  return {
+    window: { start: isoOrOpen(result.window.startMs), end: isoOrOpen(result.window.endMs) },
+    rules: config.rules.length,
+    logGroups: result.logGroups,
+    events: result.events,
+    hits: result.hits,
+    alerts: run.tally.alerts,
+    messages: run.tally.payloads.length,
+    failures: run.tally.failures,
+    configProblems: config.problems.map(formatProblem),
+    durationMs,
+    eventsPerSecond: Math.round((result.events / Math.max(result.durationMs, 1)) * 1000),
+  };
+}
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+function describeError(err: unknown): string {
+  if (err instanceof Error) return err.name && err.name !== 'Error' ? `${err.name}: ${err.message}` : err.message;
+  return String(err);
 }
 
 function isoOrOpen(ms: number): string {

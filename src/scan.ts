@@ -1,8 +1,9 @@
 import { logGroupMatcher } from './config';
 import type { Config, Rule, Settings } from './config/types';
 import { HitGrouper, type Alert } from './dedup';
-import { matchEvent } from './matching';
-import type { LogSource } from './sources';
+import { matchEvent, matchEvents, type Hit, type RuleBudget } from './matching';
+import type { LogEvent, LogSource } from './sources';
+import { seenEntry, type ReadPlan } from './state';
 
 export interface ScanWindow {
   startMs: number;
@@ -83,7 +84,7 @@ export async function scan(
 }
 
 /** One read per log group serves every rule that targets it. */
-async function rulesByLogGroup(rules: readonly Rule[], source: LogSource): Promise<Map<string, Rule[]>> {
+export async function rulesByLogGroup(rules: readonly Rule[], source: LogSource): Promise<Map<string, Rule[]>> {
   const patterns = [...new Set(rules.flatMap((r) => r.logGroups))];
   const groups = patterns.length ? await source.resolveLogGroups(patterns) : [];
   const matchers = rules.map((rule) => ({ rule, matches: rule.logGroups.map(logGroupMatcher) }));
@@ -93,6 +94,148 @@ async function rulesByLogGroup(rules: readonly Rule[], source: LogSource): Promi
     if (rulesForGroup.length) targets.set(group, rulesForGroup);
   }
   return targets;
+}
+
+export interface GroupRead {
+  plan: ReadPlan;
+  /**
+   * complete: read to the plan's end. partial: stopped by the time budget or an error after some pages.
+   * failed: no progress. not-started: the budget ran out before its turn. idle: nothing new to read.
+   */
+  status: 'complete' | 'partial' | 'failed' | 'not-started' | 'idle';
+  /** Every event before this was read and matched; undefined when the read made no progress. */
+  readUntil?: number;
+  events: number;
+  /** Hits not counted before (overlap re-reads skip the ones the cursor has seen). */
+  hits: Hit[];
+  /** `seenEntry` of every event behind `hits`. */
+  newSeen: string[];
+  /** Hits skipped because an earlier run counted them (the overlap working). */
+  alreadySeen: number;
+  error?: string;
+  durationMs: number;
+}
+
+export interface PlannedScanOptions {
+  concurrency?: number;
+  /** Wall clock for the budget; defaults to Date.now. */
+  clock?: () => number;
+  /** Wall-clock ms after which no log group and no page is started; a page in flight is abandoned. */
+  stopAt?: number;
+  /** The run's rule budget: a rule too slow for the run is switched off (and reported by the caller). */
+  budget?: RuleBudget;
+}
+
+/**
+ * Reads each planned log group from its cursor (minus the overlap) to the plan's end, oldest cursor first
+ * so a group left behind by a short run goes first next time. Hits the cursor has seen are skipped. Stops
+ * starting groups and pages at `stopAt`; a group stopped mid-way reports how far it got (`readUntil`), which
+ * relies on FilterLogEvents returning events in timestamp order (checked: out-of-order pages give no partial
+ * progress). A failing group is recorded and never stops the others.
+ */
+export async function scanPlanned(
+  plans: readonly ReadPlan[],
+  rulesFor: ReadonlyMap<string, Rule[]>,
+  source: LogSource,
+  opts: PlannedScanOptions = {},
+): Promise<GroupRead[]> {
+  const clock = opts.clock ?? Date.now;
+  const stopAt = opts.stopAt ?? Infinity;
+  const reads = new Map<string, GroupRead>();
+  const queue: ReadPlan[] = [];
+  for (const plan of plans) {
+    if (plan.idle) reads.set(plan.logGroup, emptyRead(plan, 'idle'));
+    else queue.push(plan);
+  }
+  queue.sort((a, b) => a.from - b.from || a.logGroup.localeCompare(b.logGroup));
+  const worker = async (): Promise<void> => {
+    for (let plan = queue.shift(); plan; plan = queue.shift()) {
+      if (clock() >= stopAt) {
+        reads.set(plan.logGroup, emptyRead(plan, 'not-started'));
+        continue;
+      }
+      reads.set(plan.logGroup, await readGroup(plan, rulesFor.get(plan.logGroup) ?? [], source, stopAt, clock, opts.budget));
+    }
+  };
+  const concurrency = Math.max(1, Math.min(opts.concurrency ?? 3, queue.length));
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return plans.map((p) => reads.get(p.logGroup)!);
+}
+
+function emptyRead(plan: ReadPlan, status: 'idle' | 'not-started'): GroupRead {
+  return { plan, status, events: 0, hits: [], newSeen: [], alreadySeen: 0, durationMs: 0 };
+}
+
+const TIMED_OUT = Symbol('timed out');
+
+async function readGroup(
+  plan: ReadPlan,
+  rules: Rule[],
+  source: LogSource,
+  stopAt: number,
+  clock: () => number,
+  budget: RuleBudget | undefined,
+): Promise<GroupRead> {
+  const started = clock();
+  const read: GroupRead = { plan, status: 'complete', events: 0, hits: [], newSeen: [], alreadySeen: 0, durationMs: 0 };
+  let lastTs = Number.NEGATIVE_INFINITY;
+  let ordered = true;
+  let stoppedBy: 'budget' | 'error' | undefined;
+  let iterator: AsyncIterator<LogEvent[]> | undefined;
+  try {
+    iterator = source.readEvents(plan.logGroup, plan.readFrom, plan.end)[Symbol.asyncIterator]();
+    for (;;) {
+      const left = stopAt - clock();
+      const next = left > 0 ? await withTimeout(iterator.next(), left) : TIMED_OUT;
+      if (next === TIMED_OUT) {
+        stoppedBy = 'budget';
+        break;
+      }
+      if (next.done) break;
+      for (const event of next.value) {
+        read.events += 1;
+        if (event.timestamp < lastTs) ordered = false;
+        else lastTs = event.timestamp;
+      }
+      // A page at a time under the matcher's watchdog; hits come back in event order.
+      let last: LogEvent | undefined;
+      for (const hit of matchEvents(rules, next.value, budget ? { budget } : {})) {
+        const entry = seenEntry(hit.event.timestamp, hit.event.eventId);
+        if (plan.seen.has(entry)) {
+          read.alreadySeen += 1;
+          continue;
+        }
+        if (hit.event !== last) read.newSeen.push(entry);
+        last = hit.event;
+        read.hits.push(hit);
+      }
+    }
+  } catch (err) {
+    stoppedBy = 'error';
+    read.error = describeError(err);
+  }
+  if (stoppedBy === undefined) {
+    read.readUntil = plan.end;
+  } else {
+    // Abandoned mid-way: stop the generator without waiting for a request still in flight.
+    iterator?.return?.().catch(() => undefined);
+    // Events come in timestamp order, so every event before the last one seen has been read.
+    if (ordered && lastTs > Number.NEGATIVE_INFINITY) read.readUntil = Math.min(lastTs, plan.end);
+    const touched = read.readUntil !== undefined || read.events > 0;
+    read.status = touched ? 'partial' : stoppedBy === 'error' ? 'failed' : 'not-started';
+  }
+  read.durationMs = clock() - started;
+  return read;
+}
+
+/** Resolves to TIMED_OUT after `ms`; the promise itself keeps running, its outcome is then ignored. */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(() => resolve(TIMED_OUT), ms);
+  });
+  promise.catch(() => undefined);
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function describeError(err: unknown): string {

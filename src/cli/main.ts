@@ -1,12 +1,14 @@
 import { fingerprintCommand } from './fingerprint';
 import { scanCommand, SCAN_USAGE } from './scan';
+import { testRuleCommand, TEST_RULE_USAGE } from './test-rule';
 import { UsageError } from './args';
 import { validateCommand } from './validate';
 
 const USAGE = `usage: npm run --silent cli -- <command>
   validate [--config DIR]        check rule files; one file:line:col line per problem
   ${SCAN_USAGE.replace(/\n/g, '\n  ')}
-  fingerprint                    read log messages on stdin, print one fingerprint per line`;
+  fingerprint                    read log messages on stdin, print one fingerprint per line
+  ${TEST_RULE_USAGE.replace(/\n/g, '\n  ')}`;
 
 type Command = (args: string[]) => Promise<number>;
 
@@ -14,6 +16,7 @@ const commands: Record<string, Command> = {
   validate: (args) => validateCommand(args, process.stdout, process.stderr),
   scan: (args) => scanCommand(args, process.stdout, process.stderr),
   fingerprint: (args) => fingerprintCommand(args, process.stdin, process.stdout),
+  'test-rule': (args) => testRuleCommand(args, process.stdout, process.stderr),
 };
 
 export async function main(argv: string[]): Promise<number> {

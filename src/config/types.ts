@@ -37,13 +37,26 @@ export interface Rule {
   fields?: FieldCondition[];
   /** A numeric/boolean condition over named captures and fields, e.g. `duration > 0.8 * timeoutMs`. */
   when?: Condition;
+  /** A channel named in channels.yml `channels:`; `channelFor` routes the rule's alerts there. */
+  channel?: string;
+  /** Set on a rule loaded from a pack (`include: packs/lambda`): the pack's name, e.g. `lambda`. */
+  pack?: string;
 }
+
+/**
+ * Variables a `when:` may use that are not in the log line: the caller of `matchEvent` supplies them per log
+ * group (the function's configuration). A condition that reads one the caller did not supply is false.
+ */
+export const RUNTIME_VARIABLES = ['timeoutMs', 'memorySizeMb'] as const;
+export type RuntimeVariable = (typeof RUNTIME_VARIABLES)[number];
 
 /** `fields: { level: ERROR, "error.type": "/Timeout/" }`: a dotted path equal to a value or matching a regex. */
 export interface FieldCondition {
   path: string;
   equals?: string;
   matches?: RegExp;
+  /** `level: [ERROR, CRITICAL]`: any one of these (each an `equals` or a `matches`) will do. */
+  anyOf?: Array<{ equals?: string; matches?: RegExp }>;
 }
 
 /** A compiled `when:` expression; evaluation never runs user code. */
@@ -91,4 +104,27 @@ export interface Config {
   problems: ConfigProblem[];
   /** Rule files that were read, in load order (absolute paths); for summaries like `N rules in M files`. */
   ruleFiles?: string[];
+  /** Pack files pulled in by `include:` (absolute paths), in load order. */
+  packFiles?: string[];
+  /** Ids of rules switched off with `enabled: false` (valid, but not scanned). */
+  disabledRules?: string[];
+  /** Where alerts go, from `channels.yml`; absent when there is no such file (then one webhook serves all). */
+  channels?: Channels;
+}
+
+/**
+ * `config/channels.yml`: SSM parameter NAMES (never URLs) of Slack webhooks. Values may contain `${stage}`,
+ * replaced when `loadConfig` is given a stage. Every value is a full parameter name (starting with `/`).
+ */
+export interface Channels {
+  /** Where an alert goes when nothing more specific applies. */
+  default: string;
+  /** The scanner's own health messages (failing log groups, disabled rules); defaults to `default`. */
+  ops?: string;
+  /** By severity. */
+  severities: Partial<Record<Severity, string>>;
+  /** By rule id: beats everything else. */
+  rules: Record<string, string>;
+  /** Named channels, for a rule's `channel:` key. */
+  named: Record<string, string>;
 }

@@ -1,2 +1,3 @@
-export type { Hit } from './types';
-export { matchEvent } from './match';
+export type { Hit, MatchContext, RuleOutcome } from './types';
+export { explainEvent, matchEvent, matchEvents, MATCH_HEAD_CHARS, MATCH_TAIL_CHARS } from './match';
+export { RuleBudget, type DisabledRule, type RuleBudgetOptions } from './budget';

@@ -4,11 +4,21 @@ import {
   paginateFilterLogEvents,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { literalPrefix, logGroupMatcher } from '../config';
+import { instrumentClient, type ApiCallCounter, type RateLimiter } from './rate-limit';
 import type { LogEvent, LogSource } from './types';
 
 /** Reads CloudWatch Logs through the two read APIs the scan needs, page by page. */
 export class CloudWatchSource implements LogSource {
-  constructor(private readonly client: CloudWatchLogsClient) {}
+  /**
+   * With a limiter, every request (retries included) waits for its API's token; with a counter, every
+   * request is counted by API. Both are installed on the client, so share one client per run.
+   */
+  constructor(
+    private readonly client: CloudWatchLogsClient,
+    opts: { limiter?: RateLimiter; counter?: ApiCallCounter } = {},
+  ) {
+    if (opts.limiter || opts.counter) instrumentClient(client, opts);
+  }
 
   async resolveLogGroups(patterns: string[]): Promise<string[]> {
     const matchers = patterns.map(logGroupMatcher);

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { builtinModules } from 'node:module';
 import { join, relative, sep } from 'node:path';
 import { readZip } from './zip';
+import { STATE_TABLE_ACTIONS, STATE_TABLE_DEFINITION } from '../../src/state/table';
 
 const ROOT = join(__dirname, '..', '..');
 const SERVERLESS = join(ROOT, 'node_modules', '.bin', 'serverless');
@@ -180,7 +181,16 @@ describe.each(['dev', 'prod'] as const)('serverless package --stage %s', (stage)
       SCAN_INTERVAL_MINUTES: '5',
       LOG_LEVEL: stage === 'prod' ? 'info' : 'debug',
       NODE_OPTIONS: '--enable-source-maps',
+      STATE_TABLE: { Ref: 'StateTable' },
     });
+  });
+
+  it('creates the state table exactly as src/state defines it, on demand, with TTL', () => {
+    const table = only(resourcesOf(pkg().template, 'AWS::DynamoDB::Table'), 'DynamoDB table');
+    expect(pkg().template.Resources.StateTable).toBe(table);
+    const { PointInTimeRecoverySpecification, ...rest } = table.Properties;
+    expect(rest).toEqual(JSON.parse(JSON.stringify(STATE_TABLE_DEFINITION)));
+    expect(PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: stage === 'prod' });
   });
 
   it('keeps the function log group 30 days', () => {
@@ -205,6 +215,13 @@ describe.each(['dev', 'prod'] as const)('serverless package --stage %s', (stage)
         Effect: 'Allow',
         Action: ['ssm:GetParameter'],
         Resource: { 'Fn::Sub': `${SSM_ARN}:parameter/${SERVICE}/${stage}/slack-webhook-url` },
+      },
+      {
+        Sid: 'ReadWriteScanState',
+        Effect: 'Allow',
+        // Exactly the operations the DynamoDB store sends, on the one table.
+        Action: [...STATE_TABLE_ACTIONS],
+        Resource: { 'Fn::GetAtt': ['StateTable', 'Arn'] },
       },
       // Added by the framework whenever tracing is configured, PassThrough included. X-Ray's write
       // actions support no resource-level permissions.
@@ -252,7 +269,9 @@ describe('the deployment zip', () => {
     const required = new Set([...bundle.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1] as string));
     const packages = [...required].filter((r) => !r.startsWith('node:') && !builtinModules.includes(r));
     expect(packages.every((p) => p.startsWith('@aws-sdk/'))).toBe(true);
-    expect(packages).toEqual(expect.arrayContaining(['@aws-sdk/client-ssm', '@aws-sdk/client-cloudwatch-logs']));
+    expect(packages).toEqual(
+      expect.arrayContaining(['@aws-sdk/client-ssm', '@aws-sdk/client-cloudwatch-logs', '@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb']),
+    );
   });
 
   it('stays under 1 MB', () => {

@@ -11,10 +11,12 @@ import { Faults, FaultSpec, Quotas, seededRandom } from './cloudwatch-logs/fault
 import { HandlerContext, MAX_BATCH_BYTES } from './cloudwatch-logs/context';
 import { createEmulatorServer, ServerState } from './cloudwatch-logs/server';
 import { ParameterStore, ParameterType } from './cloudwatch-logs/ssm';
+import { InsightsOptions, InsightsState } from './cloudwatch-logs/insights';
 import { IngestionDelay, LogStore, SeedEvent, StoredEvent } from './cloudwatch-logs/store';
 import { TokenCodec } from './cloudwatch-logs/tokens';
 
-export type { FaultSpec, ParameterType, SeedEvent, StoredEvent };
+export type { FaultSpec, InsightsOptions, ParameterType, SeedEvent, StoredEvent };
+export { INSIGHTS_DEFAULTS } from './cloudwatch-logs/insights';
 
 export type CloudWatchLogsOperation =
   | 'CreateLogGroup'
@@ -24,7 +26,12 @@ export type CloudWatchLogsOperation =
   | 'DescribeLogGroups'
   | 'DescribeLogStreams'
   | 'FilterLogEvents'
-  | 'GetLogEvents';
+  | 'GetLogEvents'
+  | 'StartQuery'
+  | 'GetQueryResults'
+  | 'StopQuery'
+  | 'DescribeQueries'
+  | 'GetLogRecord';
 export type SsmOperation = 'GetParameter' | 'PutParameter';
 export type Operation = CloudWatchLogsOperation | SsmOperation;
 
@@ -52,6 +59,8 @@ export interface EmulatorOptions {
    * events with timestamp >= end itself.
    */
   filterEndTime?: 'inclusive' | 'exclusive';
+  /** Logs Insights: query delay, concurrency and size limits, field truncation, outcomes. */
+  insights?: InsightsOptions;
 }
 
 export interface Emulator {
@@ -69,6 +78,8 @@ export interface Emulator {
   putParameter(name: string, value: string, type?: ParameterType): void;
   /** Escape hatch for assertions on stored state. */
   store: LogStore;
+  /** Logs Insights queries started so far and the peak number running at once. */
+  insights: InsightsState;
   /** Clears logs, parameters, counters, faults and quota buckets; keeps the server and options. */
   reset(): void;
   close(): Promise<void>;
@@ -86,6 +97,7 @@ export async function startCloudWatchLogsEmulator(options: EmulatorOptions = {})
     maxEventBytes: options.maxEventBytes ?? MAX_BATCH_BYTES,
     partialPageProbability: options.partialPageProbability ?? 0,
     filterEndTimeInclusive: (options.filterEndTime ?? 'inclusive') === 'inclusive',
+    insights: new InsightsState(options.insights),
   };
   const state: ServerState = {
     region,
@@ -115,6 +127,7 @@ export async function startCloudWatchLogsEmulator(options: EmulatorOptions = {})
     },
     faults: state.faults,
     store,
+    insights: cwl.insights!,
     seed(logGroup, logStream, events = []) {
       const group = store.groups.get(logGroup) ?? store.createGroup(logGroup);
       if (logStream === undefined) return [];
@@ -126,6 +139,7 @@ export async function startCloudWatchLogsEmulator(options: EmulatorOptions = {})
     },
     reset() {
       store.clear();
+      cwl.insights!.clear();
       state.ssm.clear();
       state.faults.clear();
       state.quotas.reset();

@@ -1,4 +1,5 @@
 import { invalidParameter } from './errors';
+import type { InsightsState } from './insights';
 import { LogGroup, LogStore } from './store';
 import { TokenCodec } from './tokens';
 import { Body, LOG_GROUP_NAME, optString } from './validate';
@@ -23,6 +24,8 @@ export interface HandlerContext {
    * callers can prove their windowing right under either reading.
    */
   filterEndTimeInclusive: boolean;
+  /** Logs Insights queries; absent in a context built without it (Insights operations then fail). */
+  insights?: InsightsState;
 }
 
 export type Handler = (body: Body, ctx: HandlerContext) => unknown;

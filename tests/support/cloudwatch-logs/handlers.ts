@@ -7,6 +7,7 @@ import {
   targetGroup,
   wireBytes,
 } from './context';
+import { insightsHandlers } from './insights';
 import { filterLogEvents, getLogEvents } from './read-events';
 import { Body, LOG_GROUP_NAME, LOG_GROUP_NAME_PATTERN, LOG_STREAM_NAME, optBool, optInt, optString, reqString } from './validate';
 
@@ -161,4 +162,5 @@ export const cloudWatchLogsHandlers: Record<string, Handler> = {
 
   FilterLogEvents: filterLogEvents,
   GetLogEvents: getLogEvents,
+  ...insightsHandlers,
 };

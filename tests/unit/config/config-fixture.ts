@@ -7,7 +7,10 @@ import { formatProblem, loadConfig } from '../../../src/config';
 export function writeConfig(files: Record<string, string>): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cwla-config-'));
   mkdirSync(path.join(dir, 'rules'), { recursive: true });
-  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), text);
+  }
   return dir;
 }
 

@@ -32,7 +32,7 @@ ${rule('good')}  - id: bad-escape
     });
     expect(lines).toEqual([
       `${at('rules/a.yml')}:4:5: rule typo: unknown key 'sevirity', did you mean 'severity'?`,
-      `${at('rules/a.yml')}:7:5: rule typo: unknown key 'color' (known keys: id, description, severity, logGroups, pattern, exclude, flags)`,
+      `${at('rules/a.yml')}:7:5: rule typo: unknown key 'color' (known keys: id, description, severity, logGroups, pattern, exclude, flags, enabled, owner, runbook, mention, channel, realert, resolve, threshold, groupBy, fields, when)`,
     ]);
   });
 
@@ -66,7 +66,7 @@ ${rule('first')}  - description: no id
     expect(lines).toEqual([
       `${at('rules/a.yml')}:7:5: rule #2: missing required key 'id'`,
       `${at('rules/a.yml')}:7:5: rule #2: missing required key 'severity'`,
-      `${at('rules/a.yml')}:7:5: rule #2: missing required key 'pattern'`,
+      `${at('rules/a.yml')}:7:5: rule #2: missing required key 'pattern' (or 'fields', to match JSON log lines)`,
     ]);
   });
 

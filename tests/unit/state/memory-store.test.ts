@@ -1,0 +1,6 @@
+import { MemoryStateStore } from '../../../src/state';
+import { stateStoreContract } from './store-contract';
+
+describe('MemoryStateStore', () => {
+  stateStoreContract(() => new MemoryStateStore());
+});
