@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   buildHealthMessage,
   buildResolvedMessage,
-  buildSlackMessages,
-  planSlackMessages,
+  planRunMessages,
   type SlackPayload,
 } from './alerts';
 import { formatProblem, loadConfig } from './config';
@@ -149,7 +148,7 @@ export async function runJob(opts: JobOptions): Promise<JobResult> {
   const started = Date.now();
   const window = opts.window ?? scheduledWindow(opts.now, config.settings);
   const result = await scan(config, opts.source, window);
-  const payloads = buildSlackMessages(result.alerts, { region: opts.region, ...config.settings });
+  const payloads = planRunMessages(result.alerts, { region: opts.region, ...config.settings }).map((m) => m.payload);
   if (opts.deliver && payloads.length > 0) await opts.deliver(payloads);
   const durationMs = Date.now() - started;
   const summary: RunSummary = {
@@ -502,7 +501,7 @@ async function alertAcrossRuns(run: Run, reads: GroupRead[], alerts: Alert[], id
 
   if (toPost.length === 0) return heldBack;
   run.tally.alerts += toPost.length;
-  const planned = planSlackMessages(toPost, { region: run.opts.region, ...run.config.settings });
+  const planned = planRunMessages(toPost, { region: run.opts.region, ...run.config.settings });
   for (const message of planned) {
     const holds: Hold[] = message.alerts.map((a) => ({ ...keyOf(a), kind: 'alert' }));
     const handed = await run.postClaimed(message.payload, holds);

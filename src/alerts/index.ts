@@ -1,5 +1,6 @@
 // The alerts stage: turns deduplicated alerts into Slack messages with console deep links.
 export { buildSlackMessages, planSlackMessages, sortAlerts, type PlannedMessage } from './slack/build-messages';
+export { planRunMessages } from './slack/plan-run';
 export { buildResolvedMessage, type ResolvedAlert, type ResolvedMessageOptions } from './slack/resolved-message';
 export { buildIncidentMessages, type Incident } from './slack/incident-messages';
 export { buildHealthMessage, type ScannerHealth, type HealthMessageOptions } from './slack/health-message';

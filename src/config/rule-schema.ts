@@ -112,6 +112,8 @@ export function checkRule(src: YamlSource, rawNode: unknown, index: number, ctx:
     if (isMap(baseNode)) {
       const base = collectPairs(ctx.base.src, baseNode);
       for (const [k, v] of base.pairs) pairs.set(k, v);
+      keyProblems.push(...base.keyProblems);
+      for (const k of base.suggested) suggested.add(k);
     }
   }
   for (const [k, v] of own.pairs) pairs.set(k, v);

@@ -88,7 +88,7 @@ export const DEFAULT_SETTINGS: Settings = {
   lookbackMinutes: 60,
   linkContextMinutes: 5,
   maxSampleChars: 1500,
-  realertMinutes: 30,
+  realertMinutes: 240,
 };
 
 /** One problem found in the config, printed as `file:line:col: rule <id>: message`. */
