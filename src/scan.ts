@@ -1,7 +1,7 @@
 import { logGroupMatcher } from './config';
 import type { Config, Rule, Settings } from './config/types';
 import { HitGrouper, type Alert } from './dedup';
-import { matchEvent, matchEvents, type Hit, type RuleBudget } from './matching';
+import { matchEvents, RuleBudget, type Hit } from './matching';
 import type { LogEvent, LogSource } from './sources';
 import { seenEntry, type ReadPlan } from './state';
 
@@ -54,6 +54,8 @@ export async function scan(
   const targets = await rulesByLogGroup(config.rules, source);
   result.logGroups = targets.size;
   const grouper = new HitGrouper();
+  // One budget per scan: a rule too slow for this scan is switched off for it, and only for it.
+  const budget = new RuleBudget();
 
   const queue = [...targets.entries()];
   const worker = async (): Promise<void> => {
@@ -62,11 +64,9 @@ export async function scan(
       try {
         for await (const page of source.readEvents(logGroup, window.startMs, window.endMs)) {
           result.events += page.length;
-          for (const event of page) {
-            for (const hit of matchEvent(rules, event)) {
-              result.hits += 1;
-              grouper.add(hit);
-            }
+          for (const hit of matchEvents(rules, page, { budget })) {
+            result.hits += 1;
+            grouper.add(hit);
           }
         }
       } catch (err) {

@@ -4,6 +4,7 @@ import type { LogEvent } from '../sources/types';
 import { RuleBudget, SAMPLE_EVERY } from './budget';
 import { fieldConditionFailure, fieldVariable, lookup, parseJsonObject, type JsonObject } from './fields';
 import type { Hit, MatchContext, RuleOutcome } from './types';
+import { prefilterFor } from './prefilter';
 import { underWatchdog, withWatchdog } from './watchdog';
 
 // Run-time bounds (the static check in config/regex-safety.ts is the first line of defence):
@@ -24,7 +25,6 @@ export const MATCH_TAIL_CHARS = 2048;
 /** Extra time the batch watchdog allows beyond `perEventMs` before it checks who is slow. */
 const WATCHDOG_SLACK_MS = 50;
 
-const defaultBudget = new RuleBudget();
 
 interface Prepared {
   event: LogEvent;
@@ -148,7 +148,9 @@ function evaluateSafe(rule: Rule, p: Prepared, ctx: MatchContext | undefined, bu
 function outcomes(rules: readonly Rule[], event: LogEvent, ctx: MatchContext | undefined, want: 'hits'): Hit[];
 function outcomes(rules: readonly Rule[], event: LogEvent, ctx: MatchContext | undefined, want: 'all'): RuleOutcome[];
 function outcomes(rules: readonly Rule[], event: LogEvent, ctx: MatchContext | undefined, want: 'hits' | 'all'): Hit[] | RuleOutcome[] {
-  const budget = ctx?.budget ?? defaultBudget;
+  // No budget given: one for this call alone. A shared default would carry spent time across scans and,
+  // in a warm Lambda container, switch rules off for good.
+  const budget = ctx?.budget ?? new RuleBudget();
   const p = prepare(event);
   const hits: Hit[] = [];
   const all: RuleOutcome[] = [];
@@ -217,13 +219,19 @@ export function explainEvent(rules: readonly Rule[], event: LogEvent, ctx?: Matc
  * resumed from the same event. Prefer this in scans; it costs one watchdog (~0.1 ms) per batch.
  */
 export function matchEvents(rules: readonly Rule[], events: readonly LogEvent[], ctx: MatchContext = {}): Hit[] {
-  const budget = ctx.budget ?? defaultBudget;
+  const budget = ctx.budget ?? new RuleBudget();
+  const inner: MatchContext = { ...ctx, budget };
+  // Most lines contain none of the literals any rule requires: skip the regexes for them entirely.
+  const prefilter = prefilterFor(rules);
   const perEvent: Hit[][] = new Array(events.length);
   let next = 0;
   let stuckAt = -1;
   while (next < events.length) {
     const result = withWatchdog(() => {
-      for (; next < events.length; next++) perEvent[next] = matchEvent(rules, events[next]!, ctx);
+      for (; next < events.length; next++) {
+        const event = events[next]!;
+        perEvent[next] = matchEvent(prefilter.candidates(event.message), event, inner);
+      }
     }, budget.perEventMs + WATCHDOG_SLACK_MS);
     if (result.ok) break;
     // Interrupted: blame the rule that has been running too long; otherwise the batch was just long.
