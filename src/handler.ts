@@ -2,6 +2,7 @@ import { isAbsolute, join } from 'node:path';
 import { deliverSlackMessages, sendSlackMessages, type SendOptions } from './alerts';
 import { runJob, type PostPayload, type RunSummary } from './job';
 import { CloudWatchSource, createLogsClient } from './sources';
+import { ApiCallCounter, DEFAULT_TPS, RateLimiter } from './sources/rate-limit';
 import { inShard, shardFromEvent } from './sources/shard';
 import { createStateClient, DynamoStateStore } from './state';
 import { webhookUrlFromSsm } from './webhook-url';
@@ -46,13 +47,17 @@ export function createHandler(options: HandlerOptions = {}) {
     const now = event.time ? Date.parse(event.time) : clock();
     // A shard reads only its own groups and has its own lease: shards run side by side, never two runs of one shard.
     const shard = shardFromEvent(event);
+    // CloudWatch Logs quotas are per account and region, shared with every other tool: pace every call
+    // (retries included) below them, and let each of n shards take only its share.
+    const limiter = shard ? RateLimiter.shareOf(DEFAULT_TPS, shard.count) : new RateLimiter(DEFAULT_TPS);
+    const apiCalls = new ApiCallCounter();
     const sharding = shard
       ? { logGroupFilter: (g: string) => inShard(g, shard.index, shard.count), leaseName: `shard-${shard.index}-of-${shard.count}` }
       : {};
     try {
       const { summary } = await runJob({
         configDir: configDir(),
-        source: new CloudWatchSource(logs),
+        source: new CloudWatchSource(logs, { limiter, counter: apiCalls }),
         region,
         now,
         ...(table
@@ -66,8 +71,9 @@ export function createHandler(options: HandlerOptions = {}) {
           : { deliver: async (payloads) => sendSlackMessages(await webhook(), payloads) }),
       });
       // One JSON line per run so users can build metric filters and alarms on the scanner itself.
-      console.log(JSON.stringify({ level: levelOf(summary), message: 'scan complete', ...summary }));
-      return summary;
+      const withCalls = { ...summary, apiCalls: apiCalls.toJSON() };
+      console.log(JSON.stringify({ level: levelOf(summary), message: 'scan complete', ...withCalls }));
+      return withCalls;
     } finally {
       logs.destroy();
       dynamo?.destroy();

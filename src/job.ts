@@ -11,6 +11,7 @@ import { fingerprint, HitGrouper, type Alert } from './dedup';
 import { RuleBudget } from './matching';
 import { rulesByLogGroup, scan, scanPlanned, scheduledWindow, type GroupRead, type ScanResult, type ScanWindow } from './scan';
 import type { LogSource } from './sources';
+import type { ApiCallCounter } from './sources/rate-limit';
 import {
   advanceCursor,
   decideHits,
@@ -132,6 +133,8 @@ export interface RunSummary {
   stateErrors?: string[];
   /** Rules switched off for being too slow: their hits after that point in this run were not matched. */
   disabledRules?: { ruleId: string; reason: string }[];
+  /** CloudWatch Logs requests of the run by API, retries and throttles included (set by the Lambda handler). */
+  apiCalls?: ReturnType<ApiCallCounter['toJSON']>;
 }
 
 export interface JobResult {

@@ -121,6 +121,11 @@ describe('scheduled handler against the emulator', () => {
     expect(logs.join('\n')).not.toContain(stack.slack.url);
     const summaryLine = JSON.parse(logs.find((l) => l.includes('scan complete'))!);
     expect(summaryLine).toMatchObject({ level: 'INFO', logGroups: 7, alerts: 3 });
+    // The run's own count of CloudWatch Logs calls agrees with what the service saw.
+    expect(summaryLine.apiCalls.calls).toEqual({
+      DescribeLogGroups: stack.calls().DescribeLogGroups,
+      FilterLogEvents: stack.calls().FilterLogEvents,
+    });
   });
 
   it('covers a log group created after deployment without any config change', async () => {
