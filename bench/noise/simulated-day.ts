@@ -11,6 +11,7 @@
  *  - blips            random       one-off ECONNRESETs the rules exclude (not incidents)
  * Background START/END/REPORT and INFO lines make the volume realistic; they never alert.
  */
+import { seededRandom as seeded } from '../../tests/support/cloudwatch-logs/faults';
 export interface SimEvent {
   logGroup: string;
   logStream: string;
@@ -124,14 +125,4 @@ export function simulatedDay(dayStart: number, seed = 7): SimEvent[] {
   }
 
   return events.sort((a, b) => a.timestamp - b.timestamp);
-}
-
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(s ^ (s >>> 15), 1 | s);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
 }

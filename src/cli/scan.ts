@@ -3,6 +3,7 @@ import { runJob, type JobResult } from '../job';
 import { CloudWatchSource, createLogsClient, FileSource, type LogSource } from '../sources';
 import { webhookUrlFromSsm } from '../webhook-url';
 import { parseArgs, parseDuration, stringFlag, UsageError } from './args';
+import { alertJson } from './alert-json';
 import { renderPayloadText } from './render-text';
 
 export const SCAN_USAGE = `scan [--dry-run] [--source file:PATH[,PATH...]] [--config DIR] [--format text|json] [--since 30m]
@@ -60,17 +61,7 @@ function jsonReport(job: JobResult, dryRun: boolean): unknown {
   return {
     dryRun,
     summary: job.summary,
-    alerts: job.scan.alerts.map((a) => ({
-      ruleId: a.rule.id,
-      severity: a.rule.severity,
-      fingerprint: a.fingerprint,
-      count: a.count,
-      firstSeen: new Date(a.firstSeen).toISOString(),
-      lastSeen: new Date(a.lastSeen).toISOString(),
-      logGroups: a.logGroups,
-      streams: a.streams,
-      sample: a.sample.message,
-    })),
+    alerts: job.scan.alerts.map(alertJson),
     slack: job.payloads,
   };
 }

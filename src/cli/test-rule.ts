@@ -8,6 +8,7 @@ import { fingerprint, groupHits, type Alert } from '../dedup';
 import { explainEvent, RuleBudget, type Hit, type RuleOutcome } from '../matching';
 import { CloudWatchSource, createLogsClient, logGroupForFile, type LogEvent, type LogSource } from '../sources';
 import { parseArgs, parseDuration, stringFlag, UsageError } from './args';
+import { alertJson } from './alert-json';
 import { renderPayloadText } from './render-text';
 
 export const TEST_RULE_USAGE = `test-rule --rule FILE[#RULE_ID] (--input FILE | --log-group NAME --since 3h) [--format text|json]
@@ -139,7 +140,7 @@ export async function testRuleCommand(
   const disabled = budget.disabled();
 
   if (format === 'json') {
-    out.write(`${JSON.stringify({ rules: rules.map((r) => r.id), source: sourceLabel, notes, lines: reports, alerts: alerts.map(jsonAlert), slack: payloads, disabled, summary }, null, 2)}\n`);
+    out.write(`${JSON.stringify({ rules: rules.map((r) => r.id), source: sourceLabel, notes, lines: reports, alerts: alerts.map(alertJson), slack: payloads, disabled, summary }, null, 2)}\n`);
     return 0;
   }
   const head = `Testing ${rules.length === 1 ? `rule ${rules[0]!.id}` : `${rules.length} rules (${rules.map((r) => r.id).join(', ')})`} from ${file} on ${sourceLabel}\n`;
@@ -258,15 +259,3 @@ function renderPayloads(payloads: SlackPayload[]): string {
   return payloads.map((p, i) => `--- Slack message ${i + 1} of ${payloads.length} (would be sent; not posted) ---\n${renderPayloadText(p)}\n`).join('\n') + '\n';
 }
 
-function jsonAlert(a: Alert) {
-  return {
-    ruleId: a.rule.id,
-    severity: a.rule.severity,
-    fingerprint: a.fingerprint,
-    count: a.count,
-    firstSeen: new Date(a.firstSeen).toISOString(),
-    lastSeen: new Date(a.lastSeen).toISOString(),
-    logGroups: a.logGroups,
-    sample: a.sample.message,
-  };
-}

@@ -2,16 +2,8 @@ import { compileCondition } from '../../../src/config';
 import type { Rule } from '../../../src/config/types';
 import { explainEvent, MATCH_HEAD_CHARS, matchEvent, matchEvents, RuleBudget } from '../../../src/matching';
 import type { LogEvent } from '../../../src/sources';
+import { rule } from '../pipeline/rules';
 
-const rule = (overrides: Partial<Rule> & Pick<Rule, 'id'>): Rule => ({
-  description: `${overrides.id} description`,
-  severity: 'warning',
-  logGroups: ['/aws/lambda/*'],
-  pattern: /ERROR/,
-  exclude: [],
-  location: { file: 'config/rules/test.yml', line: 1, col: 1 },
-  ...overrides,
-});
 let seq = 0;
 const ev = (message: string): LogEvent => ({ logGroup: '/aws/lambda/orders', logStream: 's', timestamp: 1_714_564_800_000, eventId: String(seq++), message });
 
