@@ -8,6 +8,9 @@
 //    a window that wide, so a mismatch silently skips or double-scans log events, or
 //  - SLACK_WEBHOOK_PARAM does not start with `/`: serverless.yml builds the parameter's ARN as
 //    `parameter${name}`, and a mismatched ARN shows up only as AccessDenied when an alert is due.
+// It also grants ssm:GetParameter on exactly the webhook parameters the function reads: the
+// `ReadSlackWebhookParameter` statement's Resource becomes SLACK_WEBHOOK_PARAM plus every parameter
+// config/channels.yml names (`${stage}` replaced by the stage), so a new channel never fails with AccessDenied.
 // Plain JS because the framework loads plugins with require(); the validator is TypeScript, so it runs as a
 // child process through tsx, exactly as a user would run `npm run cli -- validate`.
 
@@ -18,8 +21,9 @@ const path = require('node:path');
 const VALIDATOR_TIMEOUT_MS = 120_000;
 
 class ValidateConfigPlugin {
-  constructor(serverless, _options, { log } = {}) {
+  constructor(serverless, options, { log } = {}) {
     this.serverless = serverless;
+    this.options = options || {};
     this.log = log;
     this.hooks = {
       'before:package:initialize': () => this.validate(),
@@ -39,6 +43,48 @@ class ValidateConfigPlugin {
         this.fail(`function "${name}": SLACK_WEBHOOK_PARAM must be a parameter name starting with "/", got "${param}"`);
       }
     }
+    this.grantWebhookParameters(functions);
+  }
+
+  /** Sets the Resource of the `ReadSlackWebhookParameter` statement to every webhook parameter (see the top). */
+  grantWebhookParameters(functions) {
+    const statements = ((this.serverless.service.provider.iam || {}).role || {}).statements || [];
+    const statement = statements.find((s) => s && s.Sid === 'ReadSlackWebhookParameter');
+    if (!statement) return;
+    const names = [];
+    const add = (name) => {
+      if (typeof name === 'string' && name.startsWith('/') && !names.includes(name)) names.push(name);
+    };
+    for (const fn of Object.values(functions)) add((fn.environment || {}).SLACK_WEBHOOK_PARAM);
+    for (const dir of new Set(Object.values(functions).map(configDirOf))) {
+      for (const name of this.channelParameters(dir)) add(name);
+    }
+    if (names.length === 0) return;
+    const arn = (name) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${name}` });
+    // One parameter keeps the template's single-ARN shape; several become a list.
+    statement.Resource = names.length === 1 ? arn(names[0]) : names.map(arn);
+  }
+
+  /** Every SSM parameter name in <configDir>/channels.yml (values starting with `/`), `${stage}` replaced. */
+  channelParameters(configDir) {
+    const dir = path.join(this.serverless.serviceDir, configDir);
+    const file = ['channels.yml', 'channels.yaml'].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
+    if (!file) return [];
+    const yaml = require(require.resolve('yaml', { paths: [this.serverless.serviceDir] }));
+    const doc = yaml.parse(fs.readFileSync(file, 'utf8')) || {};
+    const stage = this.stage();
+    const values = [doc.default, doc.ops];
+    for (const key of ['severities', 'channels', 'rules']) {
+      if (doc[key] && typeof doc[key] === 'object') values.push(...Object.values(doc[key]));
+    }
+    return values
+      .filter((v) => typeof v === 'string' && v.trim().startsWith('/'))
+      .map((v) => v.trim().replace(/\$\{stage\}/g, stage));
+  }
+
+  stage() {
+    const provider = this.serverless.getProvider && this.serverless.getProvider('aws');
+    return (provider && provider.getStage && provider.getStage()) || this.options.stage || this.serverless.service.provider.stage || 'dev';
   }
 
   runValidator(configDir) {

@@ -1,11 +1,16 @@
 import { isAbsolute, join } from 'node:path';
 import { deliverSlackMessages, sendSlackMessages, type SendOptions } from './alerts';
+import { loadConfig } from './config';
 import { runJob, type PostPayload, type RunSummary } from './job';
-import { CloudWatchSource, createLogsClient } from './sources';
-import { ApiCallCounter, DEFAULT_TPS, RateLimiter } from './sources/rate-limit';
+import { createLogsClient } from './sources';
+import { AutoSource } from './sources/insights';
+import { DEFAULT_SCALE_SETTINGS, engineSummary } from './sources/planner';
+import { ApiCallCounter } from './sources/rate-limit';
+import { functionConfigurationFromLambda, FunctionVariablesCache } from './sources/lambda-config';
 import { inShard, shardFromEvent } from './sources/shard';
 import { createStateClient, DynamoStateStore } from './state';
 import { webhookUrlFromSsm } from './webhook-url';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 
 /** The fields of the EventBridge scheduled event (or a fan-out coordinator's payload) the handler uses. */
 export interface ScheduledEvent {
@@ -34,6 +39,13 @@ export interface HandlerOptions {
  * Without it, each run reads its scheduled window alone (local use).
  */
 export function createHandler(options: HandlerOptions = {}) {
+  // Functions' Timeout / MemorySize for `when:` (timeoutMs, memorySizeMb), kept for the container's life
+  // (15 min per function); the client is made on first use, only if some rule reads those variables.
+  let lambda: LambdaClient | undefined;
+  const functionVariables = new FunctionVariablesCache((name) => {
+    lambda ??= new LambdaClient({ region: process.env.AWS_REGION ?? 'us-east-1', maxAttempts: 3 });
+    return functionConfigurationFromLambda(lambda)(name);
+  });
   return async function handler(event: ScheduledEvent = {}, context?: LambdaContext): Promise<RunSummary> {
     const clock = options.clock ?? Date.now;
     // Read first: everything after this spends the run's time.
@@ -42,24 +54,39 @@ export function createHandler(options: HandlerOptions = {}) {
     const logs = createLogsClient(region, options.logs ?? {});
     const table = process.env.STATE_TABLE;
     const dynamo = table ? createStateClient(region) : undefined;
-    const webhook = () => webhookUrlFromSsm(webhookParameter());
+    // `channel`: the SSM parameter name channels.yml routes a message to; without channels.yml, SLACK_WEBHOOK_PARAM.
+    const webhook = (channel?: string) => webhookUrlFromSsm(channel ?? webhookParameter());
     // The scheduled event's own time, not the clock: an async retry of the same tick computes the same window.
     const now = event.time ? Date.parse(event.time) : clock();
     // A shard reads only its own groups and has its own lease: shards run side by side, never two runs of one shard.
     const shard = shardFromEvent(event);
-    // CloudWatch Logs quotas are per account and region, shared with every other tool: pace every call
-    // (retries included) below them, and let each of n shards take only its share.
-    const limiter = shard ? RateLimiter.shareOf(DEFAULT_TPS, shard.count) : new RateLimiter(DEFAULT_TPS);
     const apiCalls = new ApiCallCounter();
     const sharding = shard
       ? { logGroupFilter: (g: string) => inShard(g, shard.index, shard.count), leaseName: `shard-${shard.index}-of-${shard.count}` }
       : {};
+    let source: AutoSource | undefined;
     try {
+      // Loaded here because the source needs the rules (to build Insights filters) and the `scale:` settings.
+      // STAGE replaces ${stage} in channels.yml's parameter names.
+      const config = await loadConfig(configDir(), process.env.STAGE ? { stage: process.env.STAGE } : {});
+      // CloudWatch Logs quotas are per account and region, shared with every other tool: the source paces every
+      // call (retries included) below `scale.tps`, a shard takes only its share, and the engine (FilterLogEvents
+      // or Logs Insights) is chosen per run by the planner or forced by `scale.engine` (docs/scale.md).
+      source = new AutoSource(logs, config.rules, {
+        settings: config.settings.scale ?? DEFAULT_SCALE_SETTINGS,
+        intervalMs: config.settings.scanIntervalMinutes * 60_000,
+        counter: apiCalls,
+        ...(shard ? { shard } : {}),
+      });
       const { summary } = await runJob({
         configDir: configDir(),
-        source: new CloudWatchSource(logs, { limiter, counter: apiCalls }),
+        config,
+        source,
         region,
         now,
+        groupVariables: functionVariables.variables,
+        // Replaces ${stage} in channels.yml parameter names.
+        ...(process.env.STAGE ? { stage: process.env.STAGE } : {}),
         ...(table
           ? {
               state: new DynamoStateStore(dynamo!, table),
@@ -68,13 +95,19 @@ export function createHandler(options: HandlerOptions = {}) {
               ...sharding,
               clock,
             }
-          : { deliver: async (payloads) => sendSlackMessages(await webhook(), payloads) }),
+          : { deliver: async (payloads, channel) => sendSlackMessages(await webhook(channel), payloads) }),
       });
       // One JSON line per run so users can build metric filters and alarms on the scanner itself.
-      const withCalls = { ...summary, apiCalls: apiCalls.toJSON() };
+      const withCalls: RunSummary = {
+        ...summary,
+        apiCalls: apiCalls.toJSON(),
+        ...(source.decision ? { engine: engineSummary(source.decision) } : {}),
+      };
       console.log(JSON.stringify({ level: levelOf(summary), message: 'scan complete', ...withCalls }));
       return withCalls;
     } finally {
+      // Insights queries still running (a run stopped early) are stopped, not left holding the account's slots.
+      await source?.dispose().catch(() => undefined);
       logs.destroy();
       dynamo?.destroy();
     }
@@ -84,11 +117,11 @@ export function createHandler(options: HandlerOptions = {}) {
 export const handler = createHandler();
 
 /** Posts one payload with the alerts stage's retries, inside the run's deadline; a missing webhook is a failed post. */
-function slackPoster(webhook: () => Promise<string>, options: HandlerOptions, clock: () => number): PostPayload {
-  return async (payload, { deadline }) => {
+function slackPoster(webhook: (channel?: string) => Promise<string>, options: HandlerOptions, clock: () => number): PostPayload {
+  return async (payload, { deadline, channel }) => {
     let url: string;
     try {
-      url = await webhook();
+      url = await webhook(channel);
     } catch (err) {
       return { delivered: false, error: `webhook URL unavailable: ${(err as Error).message ?? String(err)}`, retryable: true };
     }
@@ -101,7 +134,7 @@ function slackPoster(webhook: () => Promise<string>, options: HandlerOptions, cl
 
 function levelOf(s: RunSummary): 'INFO' | 'WARN' | 'ERROR' {
   if (s.stateErrors?.length || s.skippedWindows?.length) return 'ERROR';
-  if (s.failures.length || s.configProblems.length || s.pending || s.groupsBehind || s.disabledRules?.length || s.lease === 'held-elsewhere') return 'WARN';
+  if (s.failures.length || s.configProblems.length || s.pending || s.groupsBehind || s.disabledRules?.length || s.variableFailures?.length || s.lease === 'held-elsewhere') return 'WARN';
   return 'INFO';
 }
 

@@ -3,15 +3,18 @@ import {
   buildHealthMessage,
   buildResolvedMessage,
   planRunMessages,
+  type PlannedMessage,
   type SlackPayload,
 } from './alerts';
 import { formatProblem, loadConfig } from './config';
-import type { Config, Rule, Settings } from './config/types';
-import { fingerprint, HitGrouper, type Alert } from './dedup';
+import { SEVERITIES, type Config, type Rule, type Settings } from './config/types';
+import { correlate, fingerprint, HitGrouper, type Alert } from './dedup';
 import { RuleBudget } from './matching';
-import { rulesByLogGroup, scan, scanPlanned, scheduledWindow, type GroupRead, type ScanResult, type ScanWindow } from './scan';
+import { channelFor, opsChannel } from './config/channels';
+import { rulesByLogGroup, scan, scanPlanned, scheduledWindow, type GroupRead, type GroupVariables, type ScanResult, type ScanWindow } from './scan';
 import type { LogSource } from './sources';
 import type { ApiCallCounter } from './sources/rate-limit';
+import type { EngineSummary } from './sources/planner';
 import {
   advanceCursor,
   decideHits,
@@ -52,8 +55,11 @@ const DECIDE_ATTEMPTS = 4;
 /** How one Slack payload fared; the sender's own retries are already spent. */
 export type PostOutcome = { delivered: true } | { delivered: false; error: string; retryable: boolean };
 
-/** Sends one payload; `deadline` (wall clock) is when it must give up, retries included. Never throws. */
-export type PostPayload = (payload: SlackPayload, opts: { deadline: number }) => Promise<PostOutcome>;
+/**
+ * Sends one payload; `deadline` (wall clock) is when it must give up, retries included. `channel` is the SSM
+ * parameter name of the target webhook (from channels.yml); absent: the sender's default webhook. Never throws.
+ */
+export type PostPayload = (payload: SlackPayload, opts: { deadline: number; channel?: string }) => Promise<PostOutcome>;
 
 export interface JobOptions {
   configDir: string;
@@ -65,8 +71,15 @@ export interface JobOptions {
   now: number;
   /** Defaults to the scheduled window ending `lag` before `now`. With `state`, only its end is used. */
   window?: ScanWindow;
-  /** Posts the payloads of a run without state; absent in a dry run. */
-  deliver?: (payloads: SlackPayload[]) => Promise<void>;
+  /**
+   * Posts the payloads of a run without state; absent in a dry run. Called once per channel (the SSM parameter
+   * name of its webhook, from channels.yml; undefined without channels.yml: the default webhook).
+   */
+  deliver?: (payloads: SlackPayload[], channel?: string) => Promise<void>;
+  /** Run-time variables per log group for `when:` conditions (timeoutMs, memorySizeMb); absent: none. */
+  groupVariables?: GroupVariables;
+  /** Replaces `${stage}` in channels.yml values when the config is loaded here. */
+  stage?: string;
   /**
    * Cross-run state. With it, each log group is read from its cursor (not a fixed window), repeats are
    * suppressed per rule + fingerprint, thresholds count across runs, quiet alerts resolve, every post is
@@ -133,8 +146,15 @@ export interface RunSummary {
   stateErrors?: string[];
   /** Rules switched off for being too slow: their hits after that point in this run were not matched. */
   disabledRules?: { ruleId: string; reason: string }[];
+  /**
+   * Log groups whose run-time variables (a Lambda function's timeoutMs / memorySizeMb) could not be looked up:
+   * rules whose `when:` uses them did not fire there this run.
+   */
+  variableFailures?: { logGroup: string; error: string }[];
   /** CloudWatch Logs requests of the run by API, retries and throttles included (set by the Lambda handler). */
   apiCalls?: ReturnType<ApiCallCounter['toJSON']>;
+  /** The read engine the run used and the planner's estimate behind it (set by the Lambda handler). */
+  engine?: EngineSummary;
 }
 
 export interface JobResult {
@@ -146,13 +166,16 @@ export interface JobResult {
 
 /** config → sources → matching → dedup → alerts, shared by the Lambda handler and the CLI. */
 export async function runJob(opts: JobOptions): Promise<JobResult> {
-  const config = opts.config ?? (await loadConfig(opts.configDir));
+  const config = opts.config ?? (await loadConfig(opts.configDir, opts.stage !== undefined ? { stage: opts.stage } : {}));
   if (opts.state) return runWithState(config, opts, opts.state);
   const started = Date.now();
   const window = opts.window ?? scheduledWindow(opts.now, config.settings);
-  const result = await scan(config, opts.source, window);
-  const payloads = planRunMessages(result.alerts, { region: opts.region, ...config.settings }).map((m) => m.payload);
-  if (opts.deliver && payloads.length > 0) await opts.deliver(payloads);
+  const result = await scan(config, opts.source, window, opts.groupVariables ? { groupVariables: opts.groupVariables } : {});
+  const routed = planRoutedMessages(config, result.alerts, opts.region);
+  const payloads = routed.flatMap((r) => r.messages.map((m) => m.payload));
+  if (opts.deliver) {
+    for (const { channel, messages } of routed) if (messages.length > 0) await opts.deliver(messages.map((m) => m.payload), channel);
+  }
   const durationMs = Date.now() - started;
   const summary: RunSummary = {
     window: { start: isoOrOpen(window.startMs), end: isoOrOpen(window.endMs) },
@@ -166,8 +189,37 @@ export async function runJob(opts: JobOptions): Promise<JobResult> {
     configProblems: config.problems.map(formatProblem),
     durationMs,
     eventsPerSecond: Math.round(result.events / Math.max(result.durationMs, 1) * 1000),
+    ...(result.variableFailures?.length ? { variableFailures: result.variableFailures } : {}),
   };
   return { config, scan: result, payloads, summary };
+}
+
+/**
+ * The run's Slack messages per channel (the SSM parameter name of the webhook, from channels.yml; undefined
+ * without channels.yml: the default webhook). A standalone alert goes to its rule's channel (`channelFor`); an
+ * incident, whole, to the channel of its most severe part. Alerts of different channels never share a message.
+ */
+export function planRoutedMessages(
+  config: Pick<Config, 'channels' | 'settings'>,
+  alerts: Alert[],
+  region: string,
+): Array<{ channel: string | undefined; messages: PlannedMessage[] }> {
+  const opts = { region, ...config.settings };
+  const channels = config.channels;
+  if (!channels) return [{ channel: undefined, messages: planRunMessages(alerts, opts) }];
+  const channelOf = new Map<Alert, string>();
+  for (const incident of correlate(alerts).incidents) {
+    let worst = incident.alerts[0]!;
+    for (const a of incident.alerts) if (SEVERITIES.indexOf(a.rule.severity) > SEVERITIES.indexOf(worst.rule.severity)) worst = a;
+    for (const a of incident.alerts) channelOf.set(a, channelFor(worst.rule, channels));
+  }
+  // A subset never links alerts the whole set did not, so each incident is planned exactly as before.
+  const byChannel = new Map<string, Alert[]>();
+  for (const a of alerts) {
+    const channel = channelOf.get(a) ?? channelFor(a.rule, channels);
+    byChannel.set(channel, [...(byChannel.get(channel) ?? []), a]);
+  }
+  return [...byChannel].map(([channel, list]) => ({ channel, messages: planRunMessages(list, opts) }));
 }
 
 export function defaultOverlapMs(settings: Settings): number {
@@ -187,6 +239,7 @@ interface Tally {
   pendingDelivered: number;
   pendingQueued: number;
   pendingLeft: number;
+  variableFailures: { logGroup: string; error: string }[];
 }
 
 class Run {
@@ -211,9 +264,11 @@ class Run {
     pendingDelivered: 0,
     pendingQueued: 0,
     pendingLeft: 0,
+    variableFailures: [],
   };
   /** Slack failed in a way that will not clear within this run: what is left goes straight to pending. */
-  slackDown = false;
+  /** Per channel (webhook parameter; '' for the default): one failing webhook does not stop the others. */
+  readonly slackDown = new Set<string>();
   readonly budget = new RuleBudget();
 
   constructor(
@@ -256,19 +311,19 @@ class Run {
   }
 
   /** Sends one payload unless time or Slack has run out; never throws. */
-  async send(payload: SlackPayload, stopAt: number): Promise<{ delivered: true } | { delivered: false; error: string }> {
+  async send(payload: SlackPayload, stopAt: number, channel?: string): Promise<{ delivered: true } | { delivered: false; error: string }> {
     const post = this.opts.post;
     if (!post) return { delivered: false, error: 'no Slack sender configured' };
-    if (this.slackDown) return { delivered: false, error: 'not attempted: Slack failed earlier in this run' };
+    if (this.slackDown.has(channel ?? '')) return { delivered: false, error: 'not attempted: Slack failed earlier in this run' };
     if (this.clock() >= stopAt) return { delivered: false, error: 'not attempted: run out of time' };
     let outcome: PostOutcome;
     try {
-      outcome = await post(payload, { deadline: stopAt });
+      outcome = await post(payload, { deadline: stopAt, ...(channel !== undefined ? { channel } : {}) });
     } catch (err) {
       outcome = { delivered: false, error: describeError(err), retryable: true };
     }
     if (outcome.delivered) return outcome;
-    if (outcome.retryable) this.slackDown = true;
+    if (outcome.retryable) this.slackDown.add(channel ?? '');
     return { delivered: false, error: outcome.error };
   }
 
@@ -277,9 +332,9 @@ class Run {
    * the payload becomes pending and the claims pass to it. Returns false if neither happened (the
    * claims are then given back, and the caller must not advance the cursors behind it).
    */
-  async postClaimed(payload: SlackPayload, holds: Hold[]): Promise<boolean> {
+  async postClaimed(payload: SlackPayload, holds: Hold[], channel?: string): Promise<boolean> {
     this.tally.payloads.push(payload);
-    const sent = await this.send(payload, this.sendStopAt);
+    const sent = await this.send(payload, this.sendStopAt, channel);
     if (sent.delivered) {
       await mapLimit(holds, STATE_CONCURRENCY, async (h) => {
         try {
@@ -291,14 +346,25 @@ class Run {
       });
       return true;
     }
-    return this.queue(payload, holds, sent.error);
+    return this.queue(payload, holds, sent.error, channel);
   }
 
-  async queue(payload: SlackPayload, holds: Hold[], error: string): Promise<boolean> {
+  /** `channel`: where the payload goes; a pending payload keeps it, so a later run posts it there too. */
+  async queue(payload: SlackPayload, holds: Hold[], error: string, channel?: string): Promise<boolean> {
     const id = pendingId(this.now);
     const until = this.clock() + PENDING_TTL_MS;
     try {
-      await this.state.addPending({ id, createdAt: this.now, payload, holds, attempts: 1, lastError: error, expiresAt: until, version: 0 });
+      await this.state.addPending({
+        id,
+        createdAt: this.now,
+        payload,
+        ...(channel !== undefined ? { channel } : {}),
+        holds,
+        attempts: 1,
+        lastError: error,
+        expiresAt: until,
+        version: 0,
+      });
     } catch (err) {
       this.stateError('storing an undelivered Slack message', err);
       await mapLimit(holds, STATE_CONCURRENCY, (h) => this.state.settleClaim(h, this.runId, { kind: 'release' }).catch(() => false));
@@ -363,9 +429,15 @@ async function runWithState(config: Config, opts: JobOptions, state: StateStore)
 
     // 3. Read and match.
     const scanStarted = run.clock();
-    const reads = await scanPlanned(plans, targets, opts.source, { clock: run.clock, stopAt: run.scanStopAt, budget: run.budget });
+    const reads = await scanPlanned(plans, targets, opts.source, {
+      clock: run.clock,
+      stopAt: run.scanStopAt,
+      budget: run.budget,
+      ...(opts.groupVariables ? { groupVariables: opts.groupVariables } : {}),
+    });
     const { result: scanResult, identities } = summariseReads(reads, end, run.clock() - scanStarted);
     for (const r of reads) if (r.error) run.tally.failures.push({ logGroup: r.plan.logGroup, error: r.error });
+    for (const r of reads) if (r.variablesError) run.tally.variableFailures.push({ logGroup: r.plan.logGroup, error: r.variablesError });
 
     // 4. Across runs: suppress, threshold, claim; then post or queue.
     const heldBack = await alertAcrossRuns(run, reads, scanResult.alerts, identities);
@@ -399,7 +471,8 @@ async function deliverPending(run: Run, stopAt: number): Promise<void> {
     return;
   }
   for (const p of list) {
-    if (run.slackDown || run.clock() >= stopAt) break;
+    if (run.clock() >= stopAt) break;
+    if (run.slackDown.has(p.channel ?? '')) continue;
     try {
       if (!(await run.state.claimPending(p.id, run.runId, run.clock(), run.leaseUntil))) continue;
       const owner = `pending:${p.id}`;
@@ -411,7 +484,7 @@ async function deliverPending(run: Run, stopAt: number): Promise<void> {
           continue;
         }
       }
-      const sent = await run.send(p.payload as SlackPayload, stopAt);
+      const sent = await run.send(p.payload as SlackPayload, stopAt, p.channel);
       if (!sent.delivered) {
         await run.state.releasePending(p.id, run.runId, sent.error);
         continue;
@@ -504,11 +577,12 @@ async function alertAcrossRuns(run: Run, reads: GroupRead[], alerts: Alert[], id
 
   if (toPost.length === 0) return heldBack;
   run.tally.alerts += toPost.length;
-  const planned = planRunMessages(toPost, { region: run.opts.region, ...run.config.settings });
-  for (const message of planned) {
-    const holds: Hold[] = message.alerts.map((a) => ({ ...keyOf(a), kind: 'alert' }));
-    const handed = await run.postClaimed(message.payload, holds);
-    if (!handed) for (const a of message.alerts) for (const g of a.logGroups) heldBack.add(g);
+  for (const { channel, messages } of planRoutedMessages(run.config, toPost, run.opts.region)) {
+    for (const message of messages) {
+      const holds: Hold[] = message.alerts.map((a) => ({ ...keyOf(a), kind: 'alert' }));
+      const handed = await run.postClaimed(message.payload, holds, channel);
+      if (!handed) for (const a of message.alerts) for (const g of a.logGroups) heldBack.add(g);
+    }
   }
   return heldBack;
 }
@@ -547,7 +621,8 @@ async function resolveQuiet(run: Run, active: Set<string>, scannedUntil: (g: str
         },
         { now: run.now, linkContextMinutes: run.config.settings.linkContextMinutes },
       );
-      if (await run.postClaimed(payload, [{ ruleId: rule.id, key: fp.key, kind: 'resolve' }])) run.tally.resolved += 1;
+      const channel = run.config.channels ? channelFor(rule, run.config.channels) : undefined;
+      if (await run.postClaimed(payload, [{ ruleId: rule.id, key: fp.key, kind: 'resolve' }], channel)) run.tally.resolved += 1;
     }
   }
 }
@@ -611,8 +686,9 @@ async function finish(
       { now: run.now },
     );
     run.tally.payloads.push(health);
-    const sent = await run.send(health, run.sendStopAt);
-    if (!sent.delivered) await run.queue(health, [], sent.error);
+    const ops = run.config.channels ? opsChannel(run.config.channels) : undefined;
+    const sent = await run.send(health, run.sendStopAt, ops);
+    if (!sent.delivered) await run.queue(health, [], sent.error, ops);
   }
 
   try {
@@ -641,6 +717,7 @@ async function finish(
     pendingDelivered: run.tally.pendingDelivered,
     stateErrors: run.tally.stateErrors,
     disabledRules: disabled.map((d) => ({ ruleId: d.ruleId, reason: d.reason })),
+    ...(run.tally.variableFailures.length ? { variableFailures: run.tally.variableFailures.sort((a, b) => a.logGroup.localeCompare(b.logGroup)) } : {}),
   } satisfies Partial<RunSummary>);
   return { config: run.config, scan: scanResult, payloads: run.tally.payloads, summary };
 }

@@ -3,6 +3,7 @@ import type { Config, Rule, Settings } from './config/types';
 import { HitGrouper, type Alert } from './dedup';
 import { matchEvents, RuleBudget, type Hit } from './matching';
 import type { LogEvent, LogSource } from './sources';
+import { hintReads } from './sources/insights';
 import { seenEntry, type ReadPlan } from './state';
 
 export interface ScanWindow {
@@ -24,6 +25,30 @@ export interface ScanResult {
   hits: number;
   failures: GroupFailure[];
   durationMs: number;
+  /** Groups whose run-time variables could not be looked up (their rules using them did not fire). */
+  variableFailures?: GroupFailure[];
+}
+
+/** Run-time variables of one log group for `when:`; `error` when they could not be looked up. */
+export interface GroupVariablesResult {
+  vars?: Readonly<Record<string, number>>;
+  error?: string;
+}
+
+/**
+ * Looks up run-time variables (RUNTIME_VARIABLES: a Lambda function's timeoutMs, memorySizeMb) for a log
+ * group and the rules that read it. Must not throw; a rejection is treated as `{ error }`. Without variables a
+ * `when:` that uses them is false: those rules do not fire for the group, the others are unaffected.
+ */
+export type GroupVariables = (logGroup: string, rules: readonly Rule[]) => Promise<GroupVariablesResult>;
+
+async function variablesOf(lookup: GroupVariables | undefined, logGroup: string, rules: readonly Rule[]): Promise<GroupVariablesResult> {
+  if (!lookup) return {};
+  try {
+    return await lookup(logGroup, rules);
+  } catch (err) {
+    return { error: describeError(err) };
+  }
 }
 
 const MINUTE = 60_000;
@@ -46,7 +71,7 @@ export async function scan(
   config: Config,
   source: LogSource,
   window: ScanWindow,
-  opts: { concurrency?: number; clock?: () => number } = {},
+  opts: { concurrency?: number; clock?: () => number; groupVariables?: GroupVariables } = {},
 ): Promise<ScanResult> {
   const clock = opts.clock ?? Date.now;
   const started = clock();
@@ -61,10 +86,12 @@ export async function scan(
   const worker = async (): Promise<void> => {
     for (let next = queue.shift(); next; next = queue.shift()) {
       const [logGroup, rules] = next;
+      const { vars, error: varsError } = await variablesOf(opts.groupVariables, logGroup, rules);
+      if (varsError !== undefined) (result.variableFailures ??= []).push({ logGroup, error: varsError });
       try {
         for await (const page of source.readEvents(logGroup, window.startMs, window.endMs)) {
           result.events += page.length;
-          for (const hit of matchEvents(rules, page, { budget })) {
+          for (const hit of matchEvents(rules, page, vars ? { budget, vars } : { budget })) {
             result.hits += 1;
             grouper.add(hit);
           }
@@ -79,6 +106,7 @@ export async function scan(
 
   result.alerts = grouper.result();
   result.failures.sort((a, b) => a.logGroup.localeCompare(b.logGroup));
+  result.variableFailures?.sort((a, b) => a.logGroup.localeCompare(b.logGroup));
   result.durationMs = clock() - started;
   return result;
 }
@@ -113,6 +141,8 @@ export interface GroupRead {
   /** Hits skipped because an earlier run counted them (the overlap working). */
   alreadySeen: number;
   error?: string;
+  /** Its run-time variables could not be looked up: rules whose `when:` uses them did not fire here. */
+  variablesError?: string;
   durationMs: number;
 }
 
@@ -124,6 +154,8 @@ export interface PlannedScanOptions {
   stopAt?: number;
   /** The run's rule budget: a rule too slow for the run is switched off (and reported by the caller). */
   budget?: RuleBudget;
+  /** Run-time variables per log group for `when:` (looked up before the group is read). */
+  groupVariables?: GroupVariables;
 }
 
 /**
@@ -148,13 +180,19 @@ export async function scanPlanned(
     else queue.push(plan);
   }
   queue.sort((a, b) => a.from - b.from || a.logGroup.localeCompare(b.logGroup));
+  // In reading order, with each group's own range: Insights batches groups that share a window into one query.
+  hintReads(source, queue.map((p) => ({ logGroup: p.logGroup, startMs: p.readFrom, endMs: p.end })));
   const worker = async (): Promise<void> => {
     for (let plan = queue.shift(); plan; plan = queue.shift()) {
       if (clock() >= stopAt) {
         reads.set(plan.logGroup, emptyRead(plan, 'not-started'));
         continue;
       }
-      reads.set(plan.logGroup, await readGroup(plan, rulesFor.get(plan.logGroup) ?? [], source, stopAt, clock, opts.budget));
+      const rules = rulesFor.get(plan.logGroup) ?? [];
+      const { vars, error: variablesError } = await variablesOf(opts.groupVariables, plan.logGroup, rules);
+      const read = await readGroup(plan, rules, source, stopAt, clock, opts.budget, vars);
+      if (variablesError !== undefined) read.variablesError = variablesError;
+      reads.set(plan.logGroup, read);
     }
   };
   const concurrency = Math.max(1, Math.min(opts.concurrency ?? 3, queue.length));
@@ -175,6 +213,7 @@ async function readGroup(
   stopAt: number,
   clock: () => number,
   budget: RuleBudget | undefined,
+  vars?: Readonly<Record<string, number>>,
 ): Promise<GroupRead> {
   const started = clock();
   const read: GroupRead = { plan, status: 'complete', events: 0, hits: [], newSeen: [], alreadySeen: 0, durationMs: 0 };
@@ -199,7 +238,7 @@ async function readGroup(
       }
       // A page at a time under the matcher's watchdog; hits come back in event order.
       let last: LogEvent | undefined;
-      for (const hit of matchEvents(rules, next.value, budget ? { budget } : {})) {
+      for (const hit of matchEvents(rules, next.value, { ...(budget ? { budget } : {}), ...(vars ? { vars } : {}) })) {
         const entry = seenEntry(hit.event.timestamp, hit.event.eventId);
         if (plan.seen.has(entry)) {
           read.alreadySeen += 1;

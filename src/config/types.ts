@@ -1,3 +1,4 @@
+import type { ScaleSettings } from '../sources/planner';
 export type Severity = 'info' | 'warning' | 'critical';
 export const SEVERITIES: readonly Severity[] = ['info', 'warning', 'critical'];
 
@@ -80,6 +81,11 @@ export interface Settings {
   maxSampleChars: number;
   /** Default quiet period before the same fingerprint is posted again. */
   realertMinutes: number;
+  /**
+   * The `scale:` map (read engine, TPS shares, Insights limits and budget; see docs/scale.md), with every
+   * missing key at its default. Absent when settings.yml has no `scale:`: the defaults apply.
+   */
+  scale?: ScaleSettings;
 }
 
 export const DEFAULT_SETTINGS: Settings = {

@@ -248,3 +248,34 @@ export function bytesPerWindowEstimate(opts: {
   if (retentionDays && retentionDays > 0) return (storedBytesNow / (retentionDays * 86_400_000)) * windowMs;
   return storedBytesNow; // unknown spread: assume the worst, all of it
 }
+
+/** The run log's view of a decision: the engine, why, and the chosen engine's estimate (calls, time, cost). */
+export interface EngineSummary {
+  engine: Engine;
+  forced: boolean;
+  reason: string;
+  estimatedCalls: Partial<Record<LogsApi, number>>;
+  estimatedTotalCalls: number;
+  estimatedSeconds: number;
+  estimatedUsd: number;
+  estimatedGbScanned: number;
+  /** The other engine's estimate, for comparison. */
+  alternative: { engine: Engine; totalCalls: number; seconds: number; usd: number; feasible: boolean };
+}
+
+export function engineSummary(d: PlanDecision): EngineSummary {
+  const chosen = d.engine === 'filter' ? d.filter : d.insights;
+  const other = d.engine === 'filter' ? d.insights : d.filter;
+  const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
+  return {
+    engine: d.engine,
+    forced: d.forced,
+    reason: d.reason,
+    estimatedCalls: chosen.calls,
+    estimatedTotalCalls: chosen.totalCalls,
+    estimatedSeconds: round(chosen.seconds, 2),
+    estimatedUsd: round(chosen.usd, 6),
+    estimatedGbScanned: round(chosen.gbScanned, 6),
+    alternative: { engine: other.engine, totalCalls: other.totalCalls, seconds: round(other.seconds, 2), usd: round(other.usd, 6), feasible: other.feasible },
+  };
+}

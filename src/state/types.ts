@@ -87,6 +87,8 @@ export interface PendingPost {
   createdAt: number;
   /** The payload exactly as it will be posted (JSON-serialisable). */
   payload: unknown;
+  /** SSM parameter name of the webhook it goes to (channels.yml); absent: the default webhook. */
+  channel?: string;
   holds: Hold[];
   attempts: number;
   lastError?: string;

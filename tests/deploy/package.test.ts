@@ -96,6 +96,7 @@ function only<T>(items: T[], what: string): T {
 let packaged: Record<Stage, Packaged>;
 let brokenRule: Run;
 let intervalDrift: Run;
+let routed: Packaged;
 
 beforeAll(async () => {
   const broken = copyProject();
@@ -110,6 +111,15 @@ beforeAll(async () => {
   const settings = existsSync(settingsFile) ? readFileSync(settingsFile, 'utf8').replace(/^scanIntervalMinutes:.*$/m, '') : '';
   writeFileSync(settingsFile, `${settings}\nscanIntervalMinutes: 10\n`);
 
+  // channels.yml naming more webhooks: the plugin grants each of them (and no other).
+  const routing = copyProject();
+  writeFileSync(
+    join(routing, 'config', 'channels.yml'),
+    'default: /cloudwatch-log-alerts/${stage}/slack-webhook-url\nops: /cloudwatch-log-alerts/${stage}/slack-ops-webhook-url\n' +
+      'severities:\n  critical: oncall\nchannels:\n  oncall: /team/${stage}/oncall-webhook\n',
+  );
+  const routedRun = packageProject(routing, 'prod');
+
   // Four independent runs at once: the good ones take a few seconds each, the failing ones less.
   const [dev, prod, brokenRun, driftRun] = await Promise.all([
     packageProject(copyProject(), 'dev'),
@@ -121,6 +131,7 @@ beforeAll(async () => {
     console.log(`serverless package --stage ${stage}: ${run.seconds.toFixed(1)} s (exit ${run.code})`);
   }
   packaged = { dev: readPackage(dev), prod: readPackage(prod) };
+  routed = readPackage(await routedRun);
   brokenRule = brokenRun;
   intervalDrift = driftRun;
   console.log(`bundle size: ${packaged.dev.zipBytes} bytes`);
@@ -177,6 +188,7 @@ describe.each(['dev', 'prod'] as const)('serverless package --stage %s', (stage)
   it('passes the webhook parameter NAME and the config dir, never the URL', () => {
     expect(fn().Properties.Environment.Variables).toEqual({
       SLACK_WEBHOOK_PARAM: `/${SERVICE}/${stage}/slack-webhook-url`,
+      STAGE: stage,
       CONFIG_DIR: 'config',
       SCAN_INTERVAL_MINUTES: '5',
       LOG_LEVEL: stage === 'prod' ? 'info' : 'debug',
@@ -210,6 +222,9 @@ describe.each(['dev', 'prod'] as const)('serverless package --stage %s', (stage)
         Action: ['logs:FilterLogEvents', 'logs:GetLogEvents'],
         Resource: { 'Fn::Sub': `${LOGS_ARN}:log-group:*` },
       },
+      // The Logs Insights engine: StartQuery on the log groups, and the query-id actions (no resource type) on `*`.
+      { Sid: 'QueryLogGroups', Effect: 'Allow', Action: ['logs:StartQuery'], Resource: { 'Fn::Sub': `${LOGS_ARN}:log-group:*` } },
+      { Sid: 'PollInsightsQueries', Effect: 'Allow', Action: ['logs:GetQueryResults', 'logs:StopQuery'], Resource: '*' },
       {
         Sid: 'ReadSlackWebhookParameter',
         Effect: 'Allow',
@@ -222,6 +237,12 @@ describe.each(['dev', 'prod'] as const)('serverless package --stage %s', (stage)
         // Exactly the operations the DynamoDB store sends, on the one table.
         Action: [...STATE_TABLE_ACTIONS],
         Resource: { 'Fn::GetAtt': ['StateTable', 'Arn'] },
+      },
+      {
+        Sid: 'ReadFunctionConfiguration',
+        Effect: 'Allow',
+        Action: ['lambda:GetFunctionConfiguration'],
+        Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:*' },
       },
       // Added by the framework whenever tracing is configured, PassThrough included. X-Ray's write
       // actions support no resource-level permissions.
@@ -249,6 +270,18 @@ describe.each(['dev', 'prod'] as const)('serverless package --stage %s', (stage)
     expect(pkg().templateText).not.toContain('hooks.slack.com');
     const leaking = [...pkg().entries].filter(([, data]) => data.includes('hooks.slack.com')).map(([name]) => name);
     expect(leaking).toEqual([]);
+  });
+});
+
+describe('channels.yml', () => {
+  it('grants ssm:GetParameter on exactly the webhook parameters it names, for the stage', () => {
+    const role = only(resourcesOf(routed.template, 'AWS::IAM::Role'), 'IAM role');
+    const statements = (role.Properties.Policies as { PolicyDocument: { Statement: { Sid?: string; Resource: unknown }[] } }[])[0]!.PolicyDocument.Statement;
+    expect(statements.find((s) => s.Sid === 'ReadSlackWebhookParameter')?.Resource).toEqual([
+      { 'Fn::Sub': `${SSM_ARN}:parameter/${SERVICE}/prod/slack-webhook-url` },
+      { 'Fn::Sub': `${SSM_ARN}:parameter/${SERVICE}/prod/slack-ops-webhook-url` },
+      { 'Fn::Sub': `${SSM_ARN}:parameter/team/prod/oncall-webhook` },
+    ]);
   });
 });
 

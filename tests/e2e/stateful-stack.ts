@@ -3,7 +3,7 @@
  * emulator, dynalite and a Slack receiver, driven tick after tick on a fake clock. The emulator's clock is
  * the same fake clock, so ingestion delays and "now" agree with the handler's event.time.
  */
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -40,6 +40,12 @@ export interface StatefulStack {
 export interface StatefulStackOptions {
   rulesYaml: string;
   settingsYaml?: string;
+  /** Written as channels.yml (routes alerts to webhooks by SSM parameter name). */
+  channelsYaml?: string;
+  /** Built-in packs (config/packs/<name>.yml) copied into the config dir, for `include: packs/<name>`. */
+  packs?: string[];
+  /** STAGE for the handler (replaces ${stage} in channels.yml). */
+  stage?: string;
   emulator?: EmulatorOptions;
   handler?: HandlerOptions;
 }
@@ -53,7 +59,8 @@ export async function startStatefulStack(opts: StatefulStackOptions): Promise<St
     ...awsEnvFor(stack.emulator, { dynamodbEndpoint: dynalite.endpoint }),
     STATE_TABLE: table,
     SLACK_WEBHOOK_PARAM: PARAM,
-    CONFIG_DIR: configDir(opts.rulesYaml, opts.settingsYaml),
+    CONFIG_DIR: configDir(opts.rulesYaml, opts.settingsYaml, opts),
+    ...(opts.stage ? { STAGE: opts.stage } : {}),
   };
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   Object.assign(process.env, env);
@@ -97,11 +104,16 @@ export async function startStatefulStack(opts: StatefulStackOptions): Promise<St
   };
 }
 
-function configDir(rulesYaml: string, settingsYaml?: string): string {
+function configDir(rulesYaml: string, settingsYaml?: string, extra: Pick<StatefulStackOptions, 'channelsYaml' | 'packs'> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'cwla-stateful-'));
   mkdirSync(join(dir, 'rules'));
   writeFileSync(join(dir, 'rules', 'test.yml'), rulesYaml);
   if (settingsYaml) writeFileSync(join(dir, 'settings.yml'), settingsYaml);
+  if (extra.channelsYaml) writeFileSync(join(dir, 'channels.yml'), extra.channelsYaml);
+  if (extra.packs?.length) {
+    mkdirSync(join(dir, 'packs'));
+    for (const p of extra.packs) cpSync(join(__dirname, '..', '..', 'config', 'packs', `${p}.yml`), join(dir, 'packs', `${p}.yml`));
+  }
   return dir;
 }
 

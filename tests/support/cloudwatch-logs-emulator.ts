@@ -1,5 +1,5 @@
 /**
- * A local CloudWatch Logs (+ a sliver of SSM) that speaks the real JSON 1.1 wire protocol, so the
+ * A local CloudWatch Logs (+ a sliver of SSM and of Lambda) that speaks the real JSON 1.1 wire protocol, so the
  * production code runs with the real AWS SDK clients, pointed here by endpoint or by the
  * AWS_ENDPOINT_URL_* environment variables. Behaviour follows the AWS API reference; where AWS
  * behaves differently from its docs the code says so next to the rule.
@@ -10,12 +10,13 @@ import { SSMClient, SSMClientConfig } from '@aws-sdk/client-ssm';
 import { Faults, FaultSpec, Quotas, seededRandom } from './cloudwatch-logs/faults';
 import { HandlerContext, MAX_BATCH_BYTES } from './cloudwatch-logs/context';
 import { createEmulatorServer, ServerState } from './cloudwatch-logs/server';
+import { FunctionSpec, FunctionStore } from './cloudwatch-logs/lambda';
 import { ParameterStore, ParameterType } from './cloudwatch-logs/ssm';
 import { InsightsOptions, InsightsState } from './cloudwatch-logs/insights';
 import { IngestionDelay, LogStore, SeedEvent, StoredEvent } from './cloudwatch-logs/store';
 import { TokenCodec } from './cloudwatch-logs/tokens';
 
-export type { FaultSpec, InsightsOptions, ParameterType, SeedEvent, StoredEvent };
+export type { FaultSpec, FunctionSpec, InsightsOptions, ParameterType, SeedEvent, StoredEvent };
 export { INSIGHTS_DEFAULTS } from './cloudwatch-logs/insights';
 
 export type CloudWatchLogsOperation =
@@ -33,7 +34,9 @@ export type CloudWatchLogsOperation =
   | 'DescribeQueries'
   | 'GetLogRecord';
 export type SsmOperation = 'GetParameter' | 'PutParameter';
-export type Operation = CloudWatchLogsOperation | SsmOperation;
+/** Lambda (REST-JSON): GET /2015-03-31/functions/{FunctionName}/configuration. */
+export type LambdaOperation = 'GetFunctionConfiguration';
+export type Operation = CloudWatchLogsOperation | SsmOperation | LambdaOperation;
 
 /** FilterLogEvents' documented hard quota (AWS knowledge center: 5 TPS per account and Region). */
 export const FILTER_LOG_EVENTS_TPS = 5;
@@ -76,6 +79,10 @@ export interface Emulator {
   /** Creates the group and stream if needed and stores events without PutLogEvents' validation. */
   seed(logGroup: string, logStream?: string, events?: SeedEvent[]): StoredEvent[];
   putParameter(name: string, value: string, type?: ParameterType): void;
+  /** A Lambda function whose configuration GetFunctionConfiguration returns (timeout in seconds, memory in MB). */
+  putFunction(name: string, spec?: FunctionSpec): void;
+  /** Deletes it: GetFunctionConfiguration then answers 404 ResourceNotFoundException. */
+  deleteFunction(name: string): void;
   /** Escape hatch for assertions on stored state. */
   store: LogStore;
   /** Logs Insights queries started so far and the peak number running at once. */
@@ -103,6 +110,7 @@ export async function startCloudWatchLogsEmulator(options: EmulatorOptions = {})
     region,
     cwl,
     ssm: new ParameterStore(region, accountId),
+    lambda: new FunctionStore(region, accountId),
     faults: new Faults(random),
     quotas: new Quotas(options.quotas as Record<string, number> | undefined),
     calls: {},
@@ -137,10 +145,17 @@ export async function startCloudWatchLogsEmulator(options: EmulatorOptions = {})
     putParameter(name, value, type = 'SecureString') {
       state.ssm.put(name, value, type);
     },
+    putFunction(name, spec = {}) {
+      state.lambda.put(name, spec);
+    },
+    deleteFunction(name) {
+      state.lambda.delete(name);
+    },
     reset() {
       store.clear();
       cwl.insights!.clear();
       state.ssm.clear();
+      state.lambda.clear();
       state.faults.clear();
       state.quotas.reset();
       state.calls = {};
@@ -202,6 +217,7 @@ export function awsEnvFor(emulator: Target, extra: { dynamodbEndpoint?: string }
     AWS_SECRET_ACCESS_KEY: FAKE_CREDENTIALS.secretAccessKey,
     AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: emulator.endpoint,
     AWS_ENDPOINT_URL_SSM: emulator.endpoint,
+    AWS_ENDPOINT_URL_LAMBDA: emulator.endpoint,
     ...(extra.dynamodbEndpoint ? { AWS_ENDPOINT_URL_DYNAMODB: extra.dynamodbEndpoint } : {}),
   };
 }

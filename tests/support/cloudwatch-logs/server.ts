@@ -4,6 +4,7 @@ import { AwsError, throttled } from './errors';
 import { Faults, Quotas } from './faults';
 import { HandlerContext } from './context';
 import { cloudWatchLogsHandlers } from './handlers';
+import { FunctionStore, lambdaRoute } from './lambda';
 import { ParameterStore, ssmHandlers } from './ssm';
 
 /** The two JSON 1.1 services the Lambda talks to, told apart by the X-Amz-Target prefix. */
@@ -16,6 +17,7 @@ export interface ServerState {
   region: string;
   cwl: HandlerContext;
   ssm: ParameterStore;
+  lambda: FunctionStore;
   faults: Faults;
   quotas: Quotas;
   calls: Record<string, number>;
@@ -31,6 +33,8 @@ export function createEmulatorServer(state: ServerState): Server {
 }
 
 async function respond(state: ServerState, req: IncomingMessage, raw: string, res: ServerResponse): Promise<void> {
+  const lambda = lambdaRoute(req.method, req.url);
+  if (lambda) return respondLambda(state, req, lambda, res);
   const target = String(req.headers['x-amz-target'] ?? '');
   const [prefix = '', op = ''] = target.split('.');
   const service = SERVICES[prefix as keyof typeof SERVICES];
@@ -65,6 +69,47 @@ async function respond(state: ServerState, req: IncomingMessage, raw: string, re
     send(res, 200, result);
   } catch (err) {
     if (err instanceof AwsError) return sendError(res, err);
+    throw err;
+  }
+}
+
+/** Lambda's REST-JSON API: the error type travels in the `x-amzn-errortype` header. */
+async function respondLambda(
+  state: ServerState,
+  req: IncomingMessage,
+  route: NonNullable<ReturnType<typeof lambdaRoute>>,
+  res: ServerResponse,
+): Promise<void> {
+  const { op } = route;
+  state.calls[op] = (state.calls[op] ?? 0) + 1;
+  const fail = (err: AwsError) => {
+    const body = JSON.stringify({ Type: err.status >= 500 ? 'Service' : 'User', message: err.message });
+    if (res.headersSent || res.destroyed) return;
+    res.writeHead(err.status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+      'x-amzn-requestid': randomUUID(),
+      'x-amzn-errortype': err.code,
+    });
+    res.end(body);
+  };
+  const authError = checkSignatureScope(req, state.region, 'lambda');
+  if (authError) return fail(new AwsError(authError.code, authError.message, 403));
+  const verdict = state.faults.decide(op, () => new AwsError('ServiceException', 'Service unavailable (injected)', 500));
+  if (verdict.kind === 'hang') return;
+  if (verdict.latencyMs > 0) await new Promise((r) => setTimeout(r, verdict.latencyMs));
+  const error = verdict.kind === 'fail' ? verdict.error : state.quotas.admit(op) ? undefined : new AwsError('TooManyRequestsException', 'Rate exceeded', 429);
+  if (error) {
+    if (error.code === 'ThrottlingException' || error.code === 'TooManyRequestsException') state.throttled[op] = (state.throttled[op] ?? 0) + 1;
+    return fail(error);
+  }
+  try {
+    const body = JSON.stringify(state.lambda.configuration(route.functionName));
+    if (res.headersSent || res.destroyed) return;
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-amzn-requestid': randomUUID() });
+    res.end(body);
+  } catch (err) {
+    if (err instanceof AwsError) return fail(err);
     throw err;
   }
 }

@@ -64,3 +64,38 @@ describe('settings file name', () => {
     expect(config.settings.scanIntervalMinutes).toBe(10);
   });
 });
+
+describe('settings: scale', () => {
+  it('reads the scale map, defaulting the keys not given', async () => {
+    const { config } = await load({
+      ...RULES,
+      'settings.yml': 'scale:\n  engine: insights\n  groupsPerQuery: 20\n  maxInsightsUsdPerRun: 0.2\n  tps:\n    StartQuery: 2\n',
+    });
+    expect(config.problems).toEqual([]);
+    const { DEFAULT_SCALE_SETTINGS } = await import('../../../src/sources/planner');
+    expect(config.settings.scale).toEqual({
+      ...DEFAULT_SCALE_SETTINGS,
+      engine: 'insights',
+      groupsPerQuery: 20,
+      maxInsightsUsdPerRun: 0.2,
+      tps: { ...DEFAULT_SCALE_SETTINGS.tps, StartQuery: 2 },
+    });
+  });
+
+  it('reports bad scale values at their line and keeps the default for them', async () => {
+    const { config, lines, at } = await load({
+      ...RULES,
+      'settings.yml': 'scale:\n  engine: fast\n  groupsPerQuery: 80\n  maxQuotaShar: 0.5\n  tps:\n    FilterLogEvent: 2\n    StartQuery: 0\n',
+    });
+    const f = at('settings.yml');
+    expect(lines).toEqual([
+      `${f}:2:11: scale.engine must be one of auto, filter, insights, got 'fast'`,
+      `${f}:3:19: scale.groupsPerQuery must be a whole number from 1 to 50, got number 80`,
+      `${f}:4:3: scale: unknown key 'maxQuotaShar', did you mean 'maxQuotaShare'?`,
+      `${f}:6:5: scale.tps: unknown key 'FilterLogEvent', did you mean 'FilterLogEvents'?`,
+      `${f}:7:17: scale.tps.StartQuery must be a number above 0 and at most 1000, got number 0`,
+    ]);
+    expect(config.settings.scale?.engine).toBe('auto');
+    expect(config.settings.scale?.groupsPerQuery).toBe(50);
+  });
+});
