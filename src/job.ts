@@ -33,6 +33,11 @@ import {
   type Hold,
   type ReadPlan,
   type StateStore,
+  dueConditions,
+  healthRef,
+  healthStateKey,
+  reportedState,
+  type HealthCondition,
 } from './state';
 
 const MINUTE = 60_000;
@@ -657,7 +662,7 @@ async function finish(
   // Where every group stands now.
   let behind = 0;
   let backlogMs = 0;
-  const newlyFailing: { logGroup: string; error: string }[] = [];
+  const failing: { logGroup: string; error: string }[] = [];
   for (const r of reads) {
     const g = r.plan.logGroup;
     const c = written.get(g) ?? before.get(g);
@@ -666,36 +671,29 @@ async function finish(
       behind += 1;
       backlogMs = Math.max(backlogMs, end - at);
     }
-    const prev = before.get(g);
     if (c?.failingSince !== undefined && run.now - c.failingSince >= FAILING_REPORT_AFTER_MS) {
-      const crossed = prev?.updatedAt === undefined || prev.updatedAt - c.failingSince < FAILING_REPORT_AFTER_MS;
-      if (crossed) newlyFailing.push({ logGroup: g, error: `failing since ${isoOrOpen(c.failingSince)}: ${c.lastError ?? 'unknown error'}` });
+      failing.push({ logGroup: g, error: `failing since ${isoOrOpen(c.failingSince)}: ${c.lastError ?? 'unknown error'}` });
     }
   }
 
-  // Health: a window that will never be scanned, a group that has kept failing, or a rule switched off (its
-  // later hits in this run were not matched, and the cursors moved on) is said out loud.
   const disabled = run.budget.disabled();
-  if (run.tally.skipped.length > 0 || newlyFailing.length > 0 || disabled.length > 0) {
-    const failures = [
-      ...run.tally.skipped.map((s) => ({ logGroup: s.logGroup, error: `not scanned from ${s.from} to ${s.to}: more than lookbackMinutes behind` })),
-      ...newlyFailing,
-    ];
-    const health = buildHealthMessage(
-      { failures, pendingMessages: run.tally.pendingQueued, backlogMinutes: backlogMs / MINUTE, disabledRules: disabled.map((d) => d.ruleId), configProblems: [] },
-      { now: run.now },
-    );
-    run.tally.payloads.push(health);
-    const ops = run.config.channels ? opsChannel(run.config.channels) : undefined;
-    const sent = await run.send(health, run.sendStopAt, ops);
-    if (!sent.delivered) await run.queue(health, [], sent.error, ops);
-  }
-
   try {
     run.tally.pendingLeft = (await run.state.listPending(PENDING_PER_RUN + 1)).length;
   } catch (err) {
     run.stateError('counting pending Slack messages', err);
   }
+
+  // The scanner's own health: every condition that means alerts may be late or missing, each reported to
+  // the ops channel at most once per realert window while it lasts.
+  const conditions: ScannerCondition[] = [
+    ...run.tally.skipped.map((s) => ({ key: `skipped:${s.logGroup}:${s.from}`, failure: { logGroup: s.logGroup, error: `not scanned from ${s.from} to ${s.to}: more than lookbackMinutes behind` } })),
+    ...failing.map((f) => ({ key: `failing:${f.logGroup}`, failure: f })),
+    ...(backlogMs > 2 * run.config.settings.scanIntervalMinutes * MINUTE ? [{ key: 'backlog', backlogMinutes: backlogMs / MINUTE }] : []),
+    ...(run.tally.pendingLeft > 0 ? [{ key: 'pending', pendingMessages: run.tally.pendingLeft }] : []),
+    ...disabled.map((d) => ({ key: `slow-rule:${d.ruleId}`, disabledRule: d.ruleId })),
+    ...run.config.problems.map((p) => ({ key: `config:${formatProblem(p)}`, configProblem: formatProblem(p) })),
+  ];
+  await reportHealth(run, conditions);
 
   const summary = baseSummary(run.config, scanResult, run);
   const notStarted = reads.filter((r) => r.status === 'not-started').length;
@@ -814,4 +812,52 @@ function describeError(err: unknown): string {
 
 function isoOrOpen(ms: number): string {
   return Number.isFinite(ms) && Math.abs(ms) < 8.64e15 ? new Date(ms).toISOString() : 'open';
+}
+
+interface ScannerCondition extends HealthCondition {
+  failure?: { logGroup: string; error: string };
+  backlogMinutes?: number;
+  pendingMessages?: number;
+  disabledRule?: string;
+  configProblem?: string;
+}
+
+/** Posts the conditions that are due (see `dueConditions`) as one health message and records them as reported. */
+async function reportHealth(run: Run, conditions: ScannerCondition[]): Promise<void> {
+  if (conditions.length === 0) return;
+  let states: Map<string, FingerprintState>;
+  try {
+    states = await run.state.getFingerprints(conditions.map(healthRef));
+  } catch (err) {
+    run.stateError('reading scanner health state', err);
+    return;
+  }
+  const realertMs = run.config.settings.realertMinutes * MINUTE;
+  const due = dueConditions(conditions, states, run.now, realertMs);
+  if (due.length === 0) return;
+  const health = buildHealthMessage(
+    {
+      failures: due.flatMap((c) => (c.failure ? [c.failure] : [])),
+      pendingMessages: due.reduce((n, c) => n + (c.pendingMessages ?? 0), 0),
+      backlogMinutes: due.reduce((m, c) => Math.max(m, c.backlogMinutes ?? 0), 0),
+      disabledRules: due.flatMap((c) => (c.disabledRule ? [c.disabledRule] : [])),
+      configProblems: due.flatMap((c) => (c.configProblem ? [c.configProblem] : [])),
+    },
+    { now: run.now },
+  );
+  run.tally.payloads.push(health);
+  const ops = run.config.channels ? opsChannel(run.config.channels) : undefined;
+  const sent = await run.send(health, run.sendStopAt, ops);
+  // Not queued when it fails: the conditions are re-derived next run, and a health note waiting behind a
+  // broken channel would only add to its backlog.
+  if (!sent.delivered) return;
+  const expiresAt = run.clock() + realertMs + CURSOR_TTL_MS;
+  await mapLimit(due, STATE_CONCURRENCY, async (c) => {
+    try {
+      await run.state.putFingerprint(reportedState(c, states.get(healthStateKey(c)), run.now, expiresAt));
+    } catch (err) {
+      // Reported all the same; at worst the next run says it again.
+      run.stateError('recording scanner health', err);
+    }
+  });
 }

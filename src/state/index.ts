@@ -18,3 +18,4 @@ export { fingerprintKey, seenEntry, seenEntryTime, pendingId } from './ids';
 export { MemoryStateStore } from './memory-store';
 export { DynamoStateStore, createStateClient } from './dynamo-store';
 export { STATE_TABLE_DEFINITION, STATE_TABLE_ACTIONS, TTL_ATTRIBUTE, createStateTableInput, keys } from './table';
+export { HEALTH_RULE_ID, dueConditions, healthRef, reportedState, stateKey as healthStateKey, type HealthCondition } from './health';

@@ -52,6 +52,10 @@ export interface Harness {
   source: TimedSource;
   store: MemoryStateStore;
   posted: SlackPayload[];
+  /** The config every tick runs with (tests may add problems to it). */
+  config: Config;
+  /** Scanner health notes posted (ops channel). */
+  health: SlackPayload[];
   /** The next n posts fail (retryably, like a Slack 500 after the sender's retries). */
   failNextPosts(n: number): void;
   tick(now: number, opts?: { deadlineInMs?: number; store?: StateStore; runId?: string; job?: Partial<JobOptions> }): Promise<JobResult>;
@@ -63,13 +67,15 @@ export function harness(rules: Rule[], settings: Partial<Settings> = {}): Harnes
   const source = new TimedSource();
   const store = new MemoryStateStore();
   const posted: SlackPayload[] = [];
+  const health: SlackPayload[] = [];
   let failures = 0;
   const post: PostPayload = async (payload) => {
     if (failures > 0) {
       failures -= 1;
       return { delivered: false, error: 'rejected with HTTP 500: rollup_error (after 4 attempts)', retryable: true };
     }
-    posted.push(payload);
+    // The scanner's own health notes are kept apart: these tests count alert posts.
+    (payload.text.startsWith('🩺') ? health : posted).push(payload);
     return { delivered: true };
   };
   const config: Config = { settings: { ...DEFAULT_SETTINGS, ...settings }, rules, problems: [] };
@@ -77,6 +83,8 @@ export function harness(rules: Rule[], settings: Partial<Settings> = {}): Harnes
     source,
     store,
     posted,
+    health,
+    config,
     failNextPosts(n) {
       failures = n;
     },

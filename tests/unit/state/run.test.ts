@@ -157,7 +157,22 @@ describe('runs with state', () => {
     const r = await h.tick(tickAt(9));
     expect(r.summary.skippedWindows).toEqual([{ logGroup: G, from: '2026-11-23T12:00:00.000Z', to: '2026-11-23T12:15:00.000Z' }]);
     // Said out loud in Slack too, not only in the log line.
-    expect(h.posted.some((p) => text(p).includes('not scanned from 2026-11-23T12:00:00.000Z'))).toBe(true);
+    expect(h.health.some((p) => text(p).includes('not scanned from 2026-11-23T12:00:00.000Z'))).toBe(true);
+  });
+
+  it('tells the ops channel about a growing backlog and a rule skipped by validation, once per realert window', async () => {
+    const h = harness([rule({ id: 'errors' })], { realertMinutes: 60 });
+    h.config.problems.push({ file: 'config/rules/x.yml', line: 3, col: 14, ruleId: 'broken', message: 'invalid regular expression' });
+    h.source.add(G, T0 - MIN, 'ERROR x');
+    await h.tick(tickAt(0));
+    h.source.failing.set(G, Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    for (let k = 1; k <= 20; k++) await h.tick(tickAt(k));
+    // Tick 0 reports the config problem; from tick 3 the group is more than two intervals behind.
+    const notes = h.health.map(text);
+    expect(notes.filter((t) => t.includes('x.yml:3:14: rule broken'))).toHaveLength(2); // ticks 0 and 12 (60 min later)
+    const backlog = notes.filter((t) => t.includes('min behind'));
+    expect(backlog.length).toBeGreaterThanOrEqual(1);
+    expect(backlog.length).toBeLessThanOrEqual(2);
   });
 
   it('stops starting groups when time runs short; the next run continues and nothing is lost', async () => {
