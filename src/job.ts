@@ -305,6 +305,8 @@ class Run {
     const s = this.config.settings;
     return {
       realertMs: rule?.realertMs ?? s.realertMinutes * MINUTE,
+      // A rule's own realert is taken as it is; the settings' growth applies to the default window only.
+      ...(rule?.realertMs === undefined ? { realertMaxMs: s.realertMaxMinutes * MINUTE } : {}),
       ...(rule?.threshold ? { threshold: rule.threshold } : {}),
       ...(rule?.resolveMs !== undefined ? { resolveMs: rule.resolveMs } : {}),
       lookbackMs: s.lookbackMinutes * MINUTE,

@@ -19,6 +19,8 @@ export const SETTING_BOUNDS: Record<SettingKey, { min: number; max: number }> = 
   maxSampleChars: { min: 100, max: 3000 },
   // Up to a day: longer than that, a still-broken thing is forgotten rather than quiet.
   realertMinutes: { min: 0, max: 1440 },
+  // Up to a week; 0 (or anything not above realertMinutes) keeps the window fixed.
+  realertMaxMinutes: { min: 0, max: 10080 },
 };
 export const SETTING_KEYS = Object.keys(SETTING_BOUNDS) as SettingKey[];
 /** Keys allowed at the top of settings.yml: the numbers above and the `scale:` map. */

@@ -81,6 +81,8 @@ export interface Settings {
   maxSampleChars: number;
   /** Default quiet period before the same fingerprint is posted again. */
   realertMinutes: number;
+  /** When above realertMinutes, the quiet period doubles after each repeat post up to this; 0 keeps it fixed. */
+  realertMaxMinutes: number;
   /**
    * The `scale:` map (read engine, TPS shares, Insights limits and budget; see docs/scale.md), with every
    * missing key at its default. Absent when settings.yml has no `scale:`: the defaults apply.
@@ -95,6 +97,7 @@ export const DEFAULT_SETTINGS: Settings = {
   linkContextMinutes: 5,
   maxSampleChars: 1500,
   realertMinutes: 240,
+  realertMaxMinutes: 1440,
 };
 
 /** One problem found in the config, printed as `file:line:col: rule <id>: message`. */

@@ -14,6 +14,11 @@ const MAX_FINGERPRINT_CHARS = 1_000;
 
 export interface FingerprintPolicy {
   realertMs: number;
+  /**
+   * When above realertMs, the quiet period doubles after each repeat post of one episode, up to this: an
+   * incident that lasts all day reminds at 4 h, 8 h, 16 h instead of every 4 h. 0 or absent: fixed.
+   */
+  realertMaxMs?: number;
   threshold?: { count: number; withinMs: number };
   resolveMs?: number;
   /** How far back a run may read (lookback): late hits are at most this old. */
@@ -97,6 +102,13 @@ function effectiveLastAlerted(state: FingerprintState): number | undefined {
   return state.lastAlertedAt;
 }
 
+/** The quiet period after the fingerprint's last post: the base window, doubled per repeat up to the max. */
+export function realertWindow(state: Pick<FingerprintState, 'repeats'>, policy: FingerprintPolicy): number {
+  const max = policy.realertMaxMs ?? 0;
+  if (max <= policy.realertMs) return policy.realertMs;
+  return Math.min(max, policy.realertMs * 2 ** Math.min(state.repeats ?? 0, 20));
+}
+
 /** Decides what this run's hits of one fingerprint lead to. */
 export function decideHits(
   prev: FingerprintState | undefined,
@@ -147,7 +159,10 @@ export function decideHits(
     }
   }
 
-  if (lastAlerted !== undefined && ctx.now - lastAlerted < policy.realertMs) {
+  // A gap of a whole base window between hits ends the episode: the next one starts at the base window again.
+  const newEpisode = prev !== undefined && hits.firstSeen - prev.lastSeen >= policy.realertMs;
+  if (newEpisode) next.repeats = 0;
+  if (lastAlerted !== undefined && ctx.now - lastAlerted < realertWindow(next, policy)) {
     count();
     return { action: 'suppress', next };
   }
@@ -167,6 +182,7 @@ export function decideHits(
     ...(next.sinceFrom !== undefined ? { carrySince: next.sinceFrom } : {}),
     kind: 'alert',
     at: ctx.now,
+    ...(lastAlerted !== undefined && !newEpisode ? { repeat: true } : {}),
   };
   next.claim = claim;
   next.sinceCount = 0;
@@ -221,12 +237,15 @@ export function applySettlement(state: FingerprintState, owner: string, s: Claim
       if (claim.kind !== s.claim) return undefined;
       next.expiresAt = s.expiresAt;
       if (claim.kind === 'alert') {
+        // A repeat within an episode widens the next quiet period (see realertWindow); a first post resets it.
+        next.repeats = claim.repeat ? (next.repeats ?? 0) + 1 : 0;
         next.lastAlertedAt = claim.at;
         next.open = true;
         // Hits counted while the post was in flight stay for the next "N more since".
       } else {
         next.resolvedAt = claim.at;
         next.open = false;
+        next.repeats = 0;
         next.sinceCount = 0;
         delete next.sinceFrom;
       }

@@ -48,6 +48,8 @@ export interface Claim {
   kind: 'alert' | 'resolve';
   /** The run's scheduled time when the claim was taken: becomes lastAlertedAt / resolvedAt when settled. */
   at: number;
+  /** The claimed post repeats an alert of the same episode (it widens the next realert window). */
+  repeat?: boolean;
 }
 
 /** Per rule + fingerprint, across runs. */
@@ -60,6 +62,8 @@ export interface FingerprintState extends FingerprintRef {
   logGroups: string[];
   /** Last time a post about it was delivered (or handed to the pending queue). */
   lastAlertedAt?: number;
+  /** Repeat posts in the current episode (widens the realert window when realertMaxMs is set). */
+  repeats?: number;
   /** Set when a "resolved" message went out; the next hit starts a new incident. */
   resolvedAt?: number;
   /** Alerted and not resolved yet. */
