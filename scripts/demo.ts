@@ -24,6 +24,8 @@ async function main(): Promise<void> {
     }));
     process.env.SLACK_WEBHOOK_PARAM = '/cloudwatch-log-alerts/demo/slack-webhook-url';
     process.env.CONFIG_DIR = 'config';
+    // As deployed (serverless.yml sets STAGE): config/channels.yml names /cloudwatch-log-alerts/${stage}/...
+    process.env.STAGE = 'demo';
 
     console.log(`Emulated CloudWatch Logs at ${stack.endpoint}: ${streams.length} log streams, ${seeded} events in ${new Date(window.startMs).toISOString()} .. ${new Date(window.endMs).toISOString()}`);
     console.log(`Local Slack receiver at ${stack.slack.url}\n`);
