@@ -1,25 +1,8 @@
-import { buildSlackMessages, SLACK_LIMITS, type SlackPayload } from '../../../src/alerts';
-import { allTexts, codeBody, makeAlert, makeRule, OPTS, sampleSection, T0, textsOf } from './alert-fixtures';
+import { buildSlackMessages, type SlackPayload } from '../../../src/alerts';
+import { allTexts, codeBody, expectWithinSlackLimits, makeAlert, makeRule, OPTS, sampleSection, T0, textsOf } from './alert-fixtures';
 
 const CONSOLE = 'https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#';
 
-/** Every structural Slack limit we rely on, checked on a built payload. */
-function expectWithinSlackLimits(payload: SlackPayload): void {
-  expect(payload.text.trim().length).toBeGreaterThan(0);
-  expect(payload.text.length).toBeLessThanOrEqual(SLACK_LIMITS.fallbackText);
-  expect(payload.blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.blocksPerMessage);
-  let total = 0;
-  for (const block of payload.blocks) {
-    if (block.type === 'header') expect(block.text.text.length).toBeLessThanOrEqual(SLACK_LIMITS.headerText);
-    if (block.type === 'section') expect(block.text.text.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
-    if (block.type === 'context') expect(block.elements.length).toBeLessThanOrEqual(SLACK_LIMITS.contextElements);
-    for (const text of textsOf(block)) {
-      expect(text.length).toBeGreaterThan(0);
-      total += text.length;
-    }
-  }
-  expect(total).toBeLessThanOrEqual(SLACK_LIMITS.messageBlockText);
-}
 
 /** The only `<…>` tokens allowed anywhere are our own console links. */
 function expectOnlyConsoleLinks(payload: SlackPayload): void {
