@@ -1,28 +1,12 @@
 /** CloudWatch Logs misbehaving: throttling, 5xx bursts, slow answers, late ingestion. Nothing lost, nothing twice. */
 import { MIN } from '../e2e/stateful-stack';
-import { printFigures, runScenario, type Figures, type Outcome } from './scenario';
+import { expectExactlyOnce, trackScenarios } from './scenario';
 
 describe('faults: CloudWatch Logs', () => {
-  const rows: Figures[] = [];
-  let outcome: Outcome | undefined;
-  let logSpy: jest.SpyInstance;
-  beforeEach(() => {
-    logSpy = jest.spyOn(console, 'log').mockImplementation(() => undefined);
-  });
-  afterEach(async () => {
-    logSpy.mockRestore();
-    if (outcome) rows.push(outcome.figures);
-    await outcome?.stack.close();
-    outcome = undefined;
-  });
-  afterAll(() => printFigures(rows));
-
-  const expectExactlyOnce = (o: Outcome) => {
-    expect(o.figures).toMatchObject({ lost: 0, duplicates: 0, delivered: o.figures.seeded });
-  };
+  const { run } = trackScenarios();
 
   it('throttling on every read API', async () => {
-    outcome = await runScenario({
+    const outcome = await run({
       name: 'throttling 15%',
       seed: 101,
       groups: 8,
@@ -40,7 +24,7 @@ describe('faults: CloudWatch Logs', () => {
   });
 
   it('bursts of 5xx answers', async () => {
-    outcome = await runScenario({
+    const outcome = await run({
       name: '5xx bursts',
       seed: 202,
       groups: 10,
@@ -54,7 +38,7 @@ describe('faults: CloudWatch Logs', () => {
   });
 
   it('slow answers inside a short run', async () => {
-    outcome = await runScenario({
+    const outcome = await run({
       name: 'slow responses',
       seed: 303,
       groups: 12,
@@ -69,7 +53,7 @@ describe('faults: CloudWatch Logs', () => {
   });
 
   it('late ingestion, up to ingestion lag + overlap', async () => {
-    outcome = await runScenario({
+    const outcome = await run({
       name: 'late ingestion <=3.9min',
       seed: 404,
       groups: 6,

@@ -1,27 +1,11 @@
 /** The Lambda itself: time running out mid-scan, and runs that overlap (parallel ticks, async retries, a slow tick). */
-import { printFigures, runScenario, type Figures, type Outcome } from './scenario';
+import { expectExactlyOnce, trackScenarios } from './scenario';
 
 describe('faults: the Lambda run', () => {
-  const rows: Figures[] = [];
-  let outcome: Outcome | undefined;
-  let logSpy: jest.SpyInstance;
-  beforeEach(() => {
-    logSpy = jest.spyOn(console, 'log').mockImplementation(() => undefined);
-  });
-  afterEach(async () => {
-    logSpy.mockRestore();
-    if (outcome) rows.push(outcome.figures);
-    await outcome?.stack.close();
-    outcome = undefined;
-  });
-  afterAll(() => printFigures(rows));
-
-  const expectExactlyOnce = (o: Outcome) => {
-    expect(o.figures).toMatchObject({ lost: 0, duplicates: 0, delivered: o.figures.seeded });
-  };
+  const { run } = trackScenarios();
 
   it('time running out mid-scan, mid-group, every run', async () => {
-    outcome = await runScenario({
+    const outcome = await run({
       name: 'time runs out mid-scan',
       seed: 505,
       groups: 8,
@@ -41,7 +25,7 @@ describe('faults: the Lambda run', () => {
   });
 
   it('two invocations of every tick at once, then an async retry of it', async () => {
-    outcome = await runScenario({
+    const outcome = await run({
       name: 'parallel + retried ticks',
       seed: 606,
       groups: 8,
@@ -57,7 +41,7 @@ describe('faults: the Lambda run', () => {
   });
 
   it('a slow tick still running when the next one fires', async () => {
-    outcome = await runScenario({
+    const outcome = await run({
       name: 'slow tick overlaps next',
       seed: 707,
       groups: 8,

@@ -146,3 +146,33 @@ export function printFigures(rows: Figures[]): void {
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(width[i]!) : c.padStart(width[i]!))).join('  ');
   console.log(['', line(cols), ...rows.map((r) => line(cols.map((c) => String(r[c]))))].join('\n'));
 }
+
+/**
+ * What every fault suite does around its scenarios: a quiet console, each scenario's stack closed after its
+ * test, and the figures of all of them printed at the end. `run` runs a scenario; `record` adds the figures of
+ * a test that counts for itself.
+ */
+export function trackScenarios(): { run(sc: Scenario): Promise<Outcome>; record(figures: Figures): void } {
+  const rows: Figures[] = [];
+  let outcome: Outcome | undefined;
+  let logSpy: jest.SpyInstance;
+  beforeEach(() => {
+    logSpy = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  });
+  afterEach(async () => {
+    logSpy.mockRestore();
+    if (outcome) rows.push(outcome.figures);
+    await outcome?.stack.close();
+    outcome = undefined;
+  });
+  afterAll(() => printFigures(rows));
+  return {
+    run: async (sc) => (outcome = await runScenario(sc)),
+    record: (figures) => void rows.push(figures),
+  };
+}
+
+/** Every seeded hit reached Slack exactly once. */
+export function expectExactlyOnce(o: Outcome): void {
+  expect(o.figures).toMatchObject({ lost: 0, duplicates: 0, delivered: o.figures.seeded });
+}

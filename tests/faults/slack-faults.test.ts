@@ -2,28 +2,12 @@
 import { ERROR_RULES, errorLine, MIN, startStatefulStack, T0 } from '../e2e/stateful-stack';
 import { seededRandom } from '../support/cloudwatch-logs/faults';
 import type { ScriptedResponse } from '../support/slack-receiver';
-import { printFigures, runScenario, type Figures, type Outcome } from './scenario';
+import { expectExactlyOnce, trackScenarios } from './scenario';
 
 describe('faults: Slack', () => {
-  const rows: Figures[] = [];
-  let outcome: Outcome | undefined;
-  let logSpy: jest.SpyInstance;
-  beforeEach(() => {
-    logSpy = jest.spyOn(console, 'log').mockImplementation(() => undefined);
-  });
-  afterEach(async () => {
-    logSpy.mockRestore();
-    if (outcome) rows.push(outcome.figures);
-    await outcome?.stack.close();
-    outcome = undefined;
-  });
-  afterAll(() => printFigures(rows));
-
-  const expectExactlyOnce = (o: Outcome) => {
-    expect(o.figures).toMatchObject({ lost: 0, duplicates: 0, delivered: o.figures.seeded });
-  };
+  const { run, record } = trackScenarios();
   const scripted = (name: string, seed: number, answers: (k: number) => ScriptedResponse[]) =>
-    runScenario({
+    run({
       name,
       seed,
       groups: 6,
@@ -33,19 +17,19 @@ describe('faults: Slack', () => {
     });
 
   it('rate limited (429 with Retry-After)', async () => {
-    outcome = await scripted('slack 429', 808, () => [{ status: 429, retryAfter: 0 }, { status: 429, retryAfter: 0 }]);
+    const outcome = await scripted('slack 429', 808, () => [{ status: 429, retryAfter: 0 }, { status: 429, retryAfter: 0 }]);
     expectExactlyOnce(outcome);
   });
 
   it('500s beyond the sender retries', async () => {
     // Three attempts per payload: six 500s fail two payloads in a row, every other tick.
-    outcome = await scripted('slack 500 bursts', 909, (k) => (k % 2 === 0 ? Array(6).fill({ status: 500 }) : []));
+    const outcome = await scripted('slack 500 bursts', 909, (k) => (k % 2 === 0 ? Array(6).fill({ status: 500 }) : []));
     expectExactlyOnce(outcome);
     expect(outcome.figures.maxPending).toBeGreaterThan(0);
   });
 
   it('hanging connections (no answer, or headers then nothing)', async () => {
-    outcome = await scripted('slack hangs', 1010, (k) =>
+    const outcome = await scripted('slack hangs', 1010, (k) =>
       k % 2 === 0 ? [{ hang: true }, { hang: true, afterHeaders: true }, { hang: true }] : [{ hang: true }],
     );
     expectExactlyOnce(outcome);
@@ -76,7 +60,7 @@ describe('faults: Slack', () => {
       const counted = posts.map((b) => Number(/\*Count\* (\d+)/.exec(b)?.[1] ?? 0));
       const more = posts.map((b) => Number(/\*Still happening:\* (\d+) more since/.exec(b)?.[1] ?? 0));
       const accounted = counted.reduce((a, b) => a + b, 0) + more.reduce((a, b) => a + b, 0);
-      rows.push({
+      record({
         scenario: 'realert 12min',
         seeded: times.length,
         delivered: accounted,
