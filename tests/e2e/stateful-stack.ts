@@ -117,16 +117,7 @@ function configDir(rulesYaml: string, settingsYaml?: string, extra: Pick<Statefu
   return dir;
 }
 
-/** A distinct, letters-only marker per number: each seeded line gets its own fingerprint. */
-export function marker(n: number): string {
-  let s = '';
-  let v = n;
-  do {
-    s += String.fromCharCode(97 + (v % 26));
-    v = Math.floor(v / 26);
-  } while (v > 0);
-  return `mk${s}q`;
-}
+export { marker } from '../support/marker';
 
 /** Lambda's own line shape for an error, carrying a marker. */
 export function errorLine(at: number, text: string): string {

@@ -113,13 +113,4 @@ export function harness(rules: Rule[], settings: Partial<Settings> = {}): Harnes
   };
 }
 
-/** A distinct, letters-only marker per number, so every seeded line has its own fingerprint. */
-export function marker(n: number): string {
-  let s = '';
-  let v = n;
-  do {
-    s += String.fromCharCode(97 + (v % 26));
-    v = Math.floor(v / 26);
-  } while (v > 0);
-  return `mk${s}q`;
-}
+export { marker } from '../../support/marker';
