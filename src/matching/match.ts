@@ -223,14 +223,16 @@ export function matchEvents(rules: readonly Rule[], events: readonly LogEvent[],
   const inner: MatchContext = { ...ctx, budget };
   // Most lines contain none of the literals any rule requires: skip the regexes for them entirely.
   const prefilter = prefilterFor(rules);
-  const perEvent: Hit[][] = new Array(events.length);
+  const hits: Hit[] = [];
   let next = 0;
   let stuckAt = -1;
   while (next < events.length) {
     const result = withWatchdog(() => {
       for (; next < events.length; next++) {
         const event = events[next]!;
-        perEvent[next] = matchEvent(prefilter.candidates(event.message), event, inner);
+        const candidates = prefilter.candidates(event.message);
+        // Hits are pushed only once an event is done, so an interrupted event is redone from scratch.
+        if (candidates.length) hits.push(...matchEvent(candidates, event, inner));
       }
     }, budget.perEventMs + WATCHDOG_SLACK_MS);
     if (result.ok) break;
@@ -246,12 +248,11 @@ export function matchEvents(rules: readonly Rule[], events: readonly LogEvent[],
       timeEachRuleOf = events[next];
     } else if (stuckAt === next) {
       // No progress twice and no one to blame: leave this event out rather than loop.
-      perEvent[next] = [];
       next++;
     }
     stuckAt = next;
   }
-  return perEvent.flat();
+  return hits;
 }
 
 function definedGroups(groups: Record<string, string | undefined> | undefined): Record<string, string> {

@@ -1,4 +1,5 @@
 import type { Rule } from '../config/types';
+import { literalSearch } from './literal-search';
 import { MATCH_HEAD_CHARS, MATCH_TAIL_CHARS } from './match';
 
 /**
@@ -450,23 +451,18 @@ export interface Prefilter {
   readonly alwaysRun: readonly Rule[];
 }
 
-export type PrefilterStrategy = 'scan' | 'regex' | 'indexOf';
-
 interface Entry {
   rule: Rule;
   literals?: string[];
   ci: boolean;
 }
 
-const escapeRegex = (s: string) => s.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
-
 /**
- * Compiles the combined check for a rule list. `regex` (default, fastest in bench/matching.ts): one
- * alternation of every literal, as two RegExps (case-sensitive, and `i` for the case-insensitive rules'
- * literals). `scan`: one JS pass over the line's characters with a table of every literal's first three
- * characters. `indexOf`: `includes` per distinct literal.
+ * Compiles the combined check for a rule list: one search for every rule's literals at once (see
+ * literal-search.ts), then, on the rare line that holds one, which rules' literals it holds.
+ * `strategy: 'alternation'` is the plain one-RegExp search, for the benchmark's comparison.
  */
-export function compilePrefilter(rules: readonly Rule[], opts: { strategy?: PrefilterStrategy } = {}): Prefilter {
+export function compilePrefilter(rules: readonly Rule[], opts: { strategy?: 'skip' | 'alternation' } = {}): Prefilter {
   const entries: Entry[] = rules.map((rule) => {
     const literals = requiredLiterals(rule.pattern);
     return { rule, ci: rule.pattern.flags.includes('i'), ...(literals ? { literals } : {}) };
@@ -477,29 +473,7 @@ export function compilePrefilter(rules: readonly Rule[], opts: { strategy?: Pref
     const everything = [...rules];
     return { alwaysRun: everything, candidates: () => everything };
   }
-  const cs = [...new Set(filtered.filter((e) => !e.ci).flatMap((e) => e.literals!))];
-  const ci = [...new Set(filtered.filter((e) => e.ci).flatMap((e) => e.literals!))];
-  const strategy = opts.strategy ?? 'regex';
-  let anyLiteral: (message: string) => boolean;
-  if (strategy === 'scan') {
-    anyLiteral = literalScanner(cs, ci);
-  } else if (strategy === 'regex') {
-    // Longest first: the alternation stops at the first alternative that matches at a position.
-    const build = (lits: string[], flags: string) =>
-      lits.length ? new RegExp([...lits].sort((a, b) => b.length - a.length).map(escapeRegex).join('|'), flags) : undefined;
-    const csRe = build(cs, '');
-    const ciRe = build(ci, 'i');
-    anyLiteral = (m) => (csRe !== undefined && csRe.test(m)) || (ciRe !== undefined && ciRe.test(m));
-  } else {
-    anyLiteral = (m) => {
-      for (const l of cs) if (m.includes(l)) return true;
-      if (ci.length) {
-        const lower = m.toLowerCase();
-        for (const l of ci) if (lower.includes(l)) return true;
-      }
-      return false;
-    };
-  }
+  const anyLiteral = literalSearch(filtered.flatMap((e) => e.literals!.map((text) => ({ text, ci: e.ci }))), opts);
   const all = [...rules];
   return {
     alwaysRun,
@@ -518,78 +492,6 @@ export function compilePrefilter(rules: readonly Rule[], opts: { strategy?: Pref
       }
       return out;
     },
-  };
-}
-
-/**
- * True when `line` contains one of `cs` (exactly) or `ci` (lower-case ASCII literals, matched ignoring ASCII
- * case: the only folding JS's non-unicode `i` applies to ASCII pattern letters). Every literal is ≥ 2 chars.
- *
- * One pass over the line: a table keyed by a hash of three consecutive characters (two for two-character
- * literals) says where a literal may start; only there is it compared. Three characters keep the table
- * quiet on everyday text where common pairs ("re", "co", " i") are everywhere.
- */
-function literalScanner(cs: string[], ci: string[]): (line: string) => boolean {
-  type Entry = { lit: string; ci: boolean };
-  const key3 = (a: number, b: number, c: number) => (((a & 0xff) << 10) ^ ((b & 0xff) << 5) ^ (c & 0xff)) & 0xffff;
-  const key2 = (a: number, b: number) => ((a & 0xff) << 8) | (b & 0xff);
-  const t3 = new Uint8Array(65536);
-  const t2 = new Uint8Array(65536);
-  const l3 = new Array<Entry[] | undefined>(65536);
-  const l2 = new Array<Entry[] | undefined>(65536);
-  const put = (t: Uint8Array, l: (Entry[] | undefined)[], k: number, e: Entry) => {
-    t[k] = 1;
-    const list = (l[k] ??= []);
-    if (!list.includes(e)) list.push(e);
-  };
-  const variants = (c: number) => (c >= 97 && c <= 122 ? [c, c - 32] : [c]);
-  const entries: Entry[] = [...cs.map((lit) => ({ lit, ci: false })), ...ci.map((lit) => ({ lit, ci: true }))];
-  for (const e of entries) {
-    const codes = [0, 1, 2].map((i) => e.lit.charCodeAt(i));
-    const v = codes.map((c) => (e.ci ? variants(c) : [c]));
-    if (e.lit.length >= 3) {
-      for (const a of v[0]!) for (const b of v[1]!) for (const c of v[2]!) put(t3, l3, key3(a, b, c), e);
-    } else {
-      for (const a of v[0]!) for (const b of v[1]!) put(t2, l2, key2(a, b), e);
-    }
-  }
-  const hasShort = entries.some((e) => e.lit.length < 3);
-  const matchesAt = (line: string, i: number, e: Entry): boolean => {
-    const lit = e.lit;
-    if (i + lit.length > line.length) return false;
-    if (!e.ci) return line.startsWith(lit, i);
-    for (let k = 0; k < lit.length; k++) {
-      let c = line.charCodeAt(i + k);
-      if (c >= 65 && c <= 90) c |= 0x20;
-      if (c !== lit.charCodeAt(k)) return false;
-    }
-    return true;
-  };
-  const any = (list: Entry[], line: string, i: number) => {
-    for (const e of list) if (matchesAt(line, i, e)) return true;
-    return false;
-  };
-  return (line) => {
-    const n = line.length;
-    if (n < 2) return false;
-    let a = line.charCodeAt(0);
-    let b = line.charCodeAt(1);
-    for (let i = 0; i + 2 < n; i++) {
-      const c = line.charCodeAt(i + 2);
-      const k = (((a & 0xff) << 10) ^ ((b & 0xff) << 5) ^ (c & 0xff)) & 0xffff;
-      if (t3[k] === 1 && any(l3[k]!, line, i)) return true;
-      if (hasShort) {
-        const k2 = ((a & 0xff) << 8) | (b & 0xff);
-        if (t2[k2] === 1 && any(l2[k2]!, line, i)) return true;
-      }
-      a = b;
-      b = c;
-    }
-    if (hasShort) {
-      const k2 = ((a & 0xff) << 8) | (b & 0xff);
-      if (t2[k2] === 1 && any(l2[k2]!, line, n - 2)) return true;
-    }
-    return false;
   };
 }
 
