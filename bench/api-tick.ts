@@ -7,13 +7,14 @@
  * The filter engine runs at the real 5 TPS (FilterLogEvents' documented quota). The naive plan needs ~10x
  * the calls, so it runs on a second emulator with every quota (and the limiter) multiplied by
  * --naive-scale: its call count is exact, its wall time is EXTRAPOLATED (measured x scale), and the
- * table says so. Quota floor = the minimum calls the engine needs / the allowed TPS, per phase.
+ * table says so. Quota floor = the minimum calls the engine needs / the allowed TPS, per phase; for the
+ * Insights queries, the best schedule the TPS, concurrency and query latency allow (queryScheduleFloor).
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Emulator, startCloudWatchLogsEmulator } from '../tests/support/cloudwatch-logs-emulator';
-import { errorLine, quietLine, rand, resetRand } from './scale/rules';
+import { errorLine, INSIGHTS_CONCURRENCY, quietLine, rand, resetRand } from './scale/rules';
 
 const arg = (name: string, def: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -127,6 +128,27 @@ function figures(engine: string, w: WorkerOut, scale: number, emulator: Emulator
   };
 }
 
+/**
+ * The soonest `queries` Insights queries can all be read, by the best schedule the quotas allow: StartQuery
+ * and GetQueryResults each at most their TPS, at most `concurrency` queries running, each done
+ * INSIGHTS_LATENCY_MS after it starts and read with a single GetQueryResults. (Counting calls / TPS alone
+ * would ignore that a query holds its slot for the whole latency.)
+ */
+export function queryScheduleFloor(queries: number, concurrency: number): number {
+  const latency = INSIGHTS_LATENCY_MS / 1000;
+  const read: number[] = [];
+  let lastStart = -Infinity;
+  let lastRead = -Infinity;
+  for (let i = 0; i < queries; i++) {
+    const start = Math.max(lastStart + 1 / TPS.StartQuery, i >= concurrency ? read[i - concurrency]! : 0, 0);
+    const at = Math.max(start + latency, lastRead + 1 / TPS.GetQueryResults);
+    read.push(at);
+    lastStart = start;
+    lastRead = at;
+  }
+  return read.length ? Math.max(...read) : 0;
+}
+
 export async function runApiTick(opts: { groups?: number; naiveScale?: number; filterScale?: number; rules?: number } = {}) {
   const groups = opts.groups ?? arg('groups', 1000);
   const naiveScale = opts.naiveScale ?? arg('naive-scale', 50);
@@ -164,9 +186,7 @@ export async function runApiTick(opts: { groups?: number; naiveScale?: number; f
   if (again.events !== world.events) throw new Error('reseed differs');
   const insights = await runWorker(job('insights', filterScale));
   const queries = emulator.calls.StartQuery ?? 0;
-  const waves = Math.ceil(queries / 10);
-  const insightsFloor =
-    (describePages - 1) / TPS.DescribeLogGroups + Math.max(queries / TPS.StartQuery, queries / TPS.GetQueryResults, (waves * INSIGHTS_LATENCY_MS) / 1000);
+  const insightsFloor = (describePages - 1) / TPS.DescribeLogGroups + queryScheduleFloor(queries, INSIGHTS_CONCURRENCY);
   const insightsFigures = figures('insights', insights, filterScale, emulator, insightsFloor);
   insightsFigures.bytesScanned = insights.stats.insightsBytesScanned ?? 0;
   out.push(insightsFigures);

@@ -8,6 +8,8 @@
 //    a window that wide, so a mismatch silently skips or double-scans log events, or
 //  - SLACK_WEBHOOK_PARAM does not start with `/`: serverless.yml builds the parameter's ARN as
 //    `parameter${name}`, and a mismatched ARN shows up only as AccessDenied when an alert is due.
+// It applies the `shards` param: with 1 the coordinator function and its InvokeScanShards statement are
+// dropped; above 1 the scan function's schedule is dropped and the coordinator's drives the fan-out.
 // It also grants ssm:GetParameter on exactly the webhook parameters the function reads: the
 // `ReadSlackWebhookParameter` statement's Resource becomes SLACK_WEBHOOK_PARAM plus every parameter
 // config/channels.yml names (`${stage}` replaced by the stage), so a new channel never fails with AccessDenied.
@@ -32,6 +34,7 @@ class ValidateConfigPlugin {
   }
 
   validate() {
+    this.applyShards();
     const functions = this.serverless.service.functions || {};
     // Validate the dir each function will read at run time, which is the dir package.patterns ships.
     const dirs = new Set(Object.values(functions).map(configDirOf));
@@ -44,6 +47,26 @@ class ValidateConfigPlugin {
       }
     }
     this.grantWebhookParameters(functions);
+  }
+
+  /** One deployed shape per `shards` value (see the top); the count is read from the coordinator's SHARDS. */
+  applyShards() {
+    const functions = this.serverless.service.functions || {};
+    const coordinator = functions.coordinator;
+    if (!coordinator) return;
+    const raw = (coordinator.environment || {}).SHARDS;
+    const shards = Number(raw);
+    if (!Number.isInteger(shards) || shards < 1 || shards > 100) {
+      this.fail(`param shards must be a whole number from 1 to 100, got "${raw}"`);
+    }
+    if (shards === 1) {
+      delete functions.coordinator;
+      const role = (this.serverless.service.provider.iam || {}).role || {};
+      role.statements = (role.statements || []).filter((s) => !(s && s.Sid === 'InvokeScanShards'));
+      return;
+    }
+    // The coordinator's SCAN_FUNCTION_NAME names the `scan` function of this service.
+    if (functions.scan) functions.scan.events = (functions.scan.events || []).filter((e) => !e.schedule);
   }
 
   /** Sets the Resource of the `ReadSlackWebhookParameter` statement to every webhook parameter (see the top). */

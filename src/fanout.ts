@@ -40,7 +40,7 @@ export function workerShard(event: unknown): ShardSpec | undefined {
   return shardFromEvent(event);
 }
 
-/** The slice of @aws-sdk/client-lambda's client this needs (kept structural: the SDK is not a dependency). */
+/** The one Lambda call the coordinator makes, behind a small interface so the plan can be tested without AWS. */
 export interface LambdaInvoker {
   invoke(input: { FunctionName: string; InvocationType: 'Event'; Payload: Uint8Array }): Promise<{ StatusCode?: number }>;
 }
@@ -62,13 +62,4 @@ export async function invokeShards(invoker: LambdaInvoker, invocations: readonly
     else if (r.value.StatusCode !== undefined && r.value.StatusCode !== 202) failed.push({ index, error: `StatusCode ${r.value.StatusCode}` });
   });
   return { failed };
-}
-
-/**
- * Adapts an @aws-sdk/client-lambda client, if the project adds that dependency:
- *   const lambda = new LambdaClient({ region });
- *   invokeShards(lambdaInvoker((input) => lambda.send(new InvokeCommand(input))), plan)
- */
-export function lambdaInvoker(send: LambdaInvoker['invoke']): LambdaInvoker {
-  return { invoke: send };
 }

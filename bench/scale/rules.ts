@@ -56,6 +56,9 @@ export const RULE_PATTERNS: [string, string][] = [
   ['\\bWARN(?:ING)?\\b.*disk usage (?<pct>9\\d|100)%', ''],
 ];
 
+/** The Insights engine's concurrent queries in the tick benchmark: the scanner's share, below the emulator's account-wide 30. */
+export const INSIGHTS_CONCURRENCY = 10;
+
 export function benchRules(count: number, logGroups = ['/aws/lambda/*']): Rule[] {
   return RULE_PATTERNS.slice(0, count).map(([source, flags], i) => ({
     id: `rule-${String(i + 1).padStart(2, '0')}`,

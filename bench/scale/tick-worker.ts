@@ -9,7 +9,7 @@ import { CloudWatchSource } from '../../src/sources';
 import { InsightsSource } from '../../src/sources/insights';
 import { ApiCallCounter, RateLimiter } from '../../src/sources/rate-limit';
 import { cloudWatchLogsClientFor } from '../../tests/support/cloudwatch-logs-emulator';
-import { benchRules } from './rules';
+import { benchRules, INSIGHTS_CONCURRENCY } from './rules';
 
 interface Job {
   endpoint: string;
@@ -32,7 +32,7 @@ async function main() {
   const t = performance.now();
   let results: ScanResult[];
   if (job.engine === 'insights') {
-    const source = new InsightsSource(client, rules, { limiter, counter, maxConcurrentQueries: 10, pollInitialMs: job.pollInitialMs, pollMaxMs: job.pollMaxMs });
+    const source = new InsightsSource(client, rules, { limiter, counter, maxConcurrentQueries: INSIGHTS_CONCURRENCY, pollInitialMs: job.pollInitialMs, pollMaxMs: job.pollMaxMs });
     results = [await scan(config(rules), source, job.window, { concurrency: 3 })];
   } else if (job.engine === 'filter') {
     results = [await scan(config(rules), new CloudWatchSource(client, { limiter, counter }), job.window, { concurrency: 3 })];

@@ -48,7 +48,7 @@ function copyProject(): string {
   return dir;
 }
 
-function packageProject(dir: string, stage: Stage): Promise<Run> {
+function packageProject(dir: string, stage: Stage, extraArgs: string[] = []): Promise<Run> {
   // No AWS credentials or profile reach the child: packaging must not need an account.
   const env: NodeJS.ProcessEnv = { ...process.env, AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_CONFIG_FILE: '/dev/null' };
   for (const key of ['AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']) delete env[key];
@@ -57,7 +57,7 @@ function packageProject(dir: string, stage: Stage): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [SERVERLESS, 'package', '--stage', stage, '--package', artifactDir],
+      [SERVERLESS, 'package', '--stage', stage, '--package', artifactDir, ...extraArgs],
       { cwd: dir, env, timeout: 170_000, maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) => {
         const seconds = (Date.now() - started) / 1000;
@@ -97,6 +97,8 @@ let packaged: Record<Stage, Packaged>;
 let brokenRule: Run;
 let intervalDrift: Run;
 let routed: Packaged;
+let sharded: Packaged;
+let badShards: Run;
 
 beforeAll(async () => {
   const broken = copyProject();
@@ -119,6 +121,8 @@ beforeAll(async () => {
       'severities:\n  critical: oncall\nchannels:\n  oncall: /team/${stage}/oncall-webhook\n',
   );
   const routedRun = packageProject(routing, 'prod');
+  const shardedRun = packageProject(copyProject(), 'dev', ['--param=shards=4']);
+  const badShardsRun = packageProject(copyProject(), 'dev', ['--param=shards=0']);
 
   // Four independent runs at once: the good ones take a few seconds each, the failing ones less.
   const [dev, prod, brokenRun, driftRun] = await Promise.all([
@@ -132,6 +136,8 @@ beforeAll(async () => {
   }
   packaged = { dev: readPackage(dev), prod: readPackage(prod) };
   routed = readPackage(await routedRun);
+  sharded = readPackage(await shardedRun);
+  badShards = await badShardsRun;
   brokenRule = brokenRun;
   intervalDrift = driftRun;
   console.log(`bundle size: ${packaged.dev.zipBytes} bytes`);
@@ -282,6 +288,45 @@ describe('channels.yml', () => {
       { 'Fn::Sub': `${SSM_ARN}:parameter/${SERVICE}/prod/slack-ops-webhook-url` },
       { 'Fn::Sub': `${SSM_ARN}:parameter/team/prod/oncall-webhook` },
     ]);
+  });
+});
+
+describe('shards param (fan-out, docs/scale.md)', () => {
+  const functions = (t: Template) => Object.entries(t.Resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
+  const scheduleTargets = (t: Template) =>
+    resourcesOf(t, 'AWS::Events::Rule').flatMap((r) => (r.Properties.Targets as { Arn: { 'Fn::GetAtt': string[] } }[]).map((x) => x.Arn['Fn::GetAtt'][0]));
+  const invokeStatements = (t: Template) =>
+    only(resourcesOf(t, 'AWS::IAM::Role'), 'IAM role').Properties.Policies[0].PolicyDocument.Statement.filter((x: { Action: string[] }) =>
+      x.Action.includes('lambda:InvokeFunction'),
+    );
+
+  it('1 (the default): no coordinator, the scan function owns the schedule, nobody may invoke it', () => {
+    expect(functions(packaged.dev.template).map(([id]) => id)).toEqual(['ScanLambdaFunction']);
+    expect(scheduleTargets(packaged.dev.template)).toEqual(['ScanLambdaFunction']);
+    expect(invokeStatements(packaged.dev.template)).toEqual([]);
+  });
+
+  it('4: the coordinator owns the schedule and may invoke exactly the scan function, 4 shards', () => {
+    const t = sharded.template;
+    expect(functions(t).map(([id]) => id).sort()).toEqual(['CoordinatorLambdaFunction', 'ScanLambdaFunction']);
+    expect(scheduleTargets(t)).toEqual(['CoordinatorLambdaFunction']);
+    const coordinator = t.Resources.CoordinatorLambdaFunction!.Properties;
+    expect(coordinator.Handler).toBe('src/coordinator.handler');
+    expect(coordinator.Environment.Variables).toMatchObject({ SCAN_FUNCTION_NAME: `${SERVICE}-dev-scan`, SHARDS: '4' });
+    expect(invokeStatements(t)).toEqual([
+      {
+        Sid: 'InvokeScanShards',
+        Effect: 'Allow',
+        Action: ['lambda:InvokeFunction'],
+        Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${SERVICE}-dev-scan` },
+      },
+    ]);
+    expect([...sharded.entries.keys()]).toContain('src/coordinator.js');
+  });
+
+  it('refuses a count outside 1..100', () => {
+    expect(badShards.code).not.toBe(0);
+    expect(badShards.output).toContain('param shards must be a whole number from 1 to 100, got "0"');
   });
 });
 

@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createHandler, type HandlerOptions } from '../../src/handler';
+import { createHandler, type HandlerOptions, type ScheduledEvent } from '../../src/handler';
 import type { RunSummary } from '../../src/job';
 import { createStateTableInput } from '../../src/state';
 import { forgetCachedWebhookUrl } from '../../src/webhook-url';
@@ -29,6 +29,8 @@ export interface StatefulStack {
   clock: { now: number };
   /** Runs the handler for tick k; `remainingMs` is what the fake Lambda context reports. */
   tick(k: number, opts?: { remainingMs?: number }): Promise<RunSummary>;
+  /** Runs the handler with this event (e.g. a fan-out payload), the clock set to its time. */
+  run(event: ScheduledEvent): Promise<RunSummary>;
   /** Posts Slack answered with 200. */
   deliveredPosts(): SlackPost[];
   /** Marker (`mk…q`) → times it reached Slack in a delivered post. */
@@ -82,6 +84,12 @@ export async function startStatefulStack(opts: StatefulStackOptions): Promise<St
       clock.now = tickTime(k);
       const remaining = tickOpts.remainingMs ?? 60_000;
       const summary = await handler({ time: new Date(clock.now).toISOString() }, { getRemainingTimeInMillis: () => remaining });
+      summaries.push(summary);
+      return summary;
+    },
+    async run(event) {
+      if (event.time) clock.now = Date.parse(event.time);
+      const summary = await handler(event, { getRemainingTimeInMillis: () => 60_000 });
       summaries.push(summary);
       return summary;
     },

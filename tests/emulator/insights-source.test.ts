@@ -122,6 +122,18 @@ test('never more queries in flight than maxConcurrentQueries', async () => {
   expect(result.failures).toEqual([]);
 });
 
+test('polls each query about once after the first has shown how long queries take', async () => {
+  const { emulator, client } = await start({ insights: { queryDelayMs: 120 } });
+  seedGroups(emulator, 40, 2);
+  const source = new InsightsSource(client(), RULES, { pollInitialMs: 10, pollMaxMs: 100, groupsPerQuery: 4, maxConcurrentQueries: 1 });
+  const result = await scanWith(source);
+  expect(result.failures).toEqual([]);
+  const queries = emulator.calls.StartQuery!;
+  expect(queries).toBe(10);
+  // The first query is polled with backoff until done (~5 polls); the other nine wait out the latency seen.
+  expect(emulator.calls.GetQueryResults!).toBeLessThanOrEqual(queries + 6);
+});
+
 test("waits out LimitExceededException while other people's queries fill the account", async () => {
   const { emulator, client } = await start({ insights: { queryDelayMs: 10, maxConcurrentQueries: 1 } });
   seedGroups(emulator, 2);

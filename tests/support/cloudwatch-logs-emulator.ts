@@ -10,7 +10,7 @@ import { SSMClient, SSMClientConfig } from '@aws-sdk/client-ssm';
 import { Faults, FaultSpec, Quotas, seededRandom } from './cloudwatch-logs/faults';
 import { HandlerContext, MAX_BATCH_BYTES } from './cloudwatch-logs/context';
 import { createEmulatorServer, ServerState } from './cloudwatch-logs/server';
-import { FunctionSpec, FunctionStore } from './cloudwatch-logs/lambda';
+import { FunctionSpec, FunctionStore, type QueuedInvocation } from './cloudwatch-logs/lambda';
 import { ParameterStore, ParameterType } from './cloudwatch-logs/ssm';
 import { InsightsOptions, InsightsState } from './cloudwatch-logs/insights';
 import { IngestionDelay, LogStore, SeedEvent, StoredEvent } from './cloudwatch-logs/store';
@@ -34,8 +34,8 @@ export type CloudWatchLogsOperation =
   | 'DescribeQueries'
   | 'GetLogRecord';
 export type SsmOperation = 'GetParameter' | 'PutParameter';
-/** Lambda (REST-JSON): GET /2015-03-31/functions/{FunctionName}/configuration. */
-export type LambdaOperation = 'GetFunctionConfiguration';
+/** Lambda (REST-JSON): GET /2015-03-31/functions/{FunctionName}/configuration, POST …/invocations. */
+export type LambdaOperation = 'GetFunctionConfiguration' | 'Invoke';
 export type Operation = CloudWatchLogsOperation | SsmOperation | LambdaOperation;
 
 /** FilterLogEvents' documented hard quota (AWS knowledge center: 5 TPS per account and Region). */
@@ -83,6 +83,8 @@ export interface Emulator {
   putFunction(name: string, spec?: FunctionSpec): void;
   /** Deletes it: GetFunctionConfiguration then answers 404 ResourceNotFoundException. */
   deleteFunction(name: string): void;
+  /** Asynchronous invocations (InvocationType Event) accepted so far, oldest first; the test runs them. */
+  readonly invocations: readonly QueuedInvocation[];
   /** Escape hatch for assertions on stored state. */
   store: LogStore;
   /** Logs Insights queries started so far and the peak number running at once. */
@@ -150,6 +152,9 @@ export async function startCloudWatchLogsEmulator(options: EmulatorOptions = {})
     },
     deleteFunction(name) {
       state.lambda.delete(name);
+    },
+    get invocations() {
+      return state.lambda.invocations;
     },
     reset() {
       store.clear();

@@ -34,7 +34,7 @@ export function createEmulatorServer(state: ServerState): Server {
 
 async function respond(state: ServerState, req: IncomingMessage, raw: string, res: ServerResponse): Promise<void> {
   const lambda = lambdaRoute(req.method, req.url);
-  if (lambda) return respondLambda(state, req, lambda, res);
+  if (lambda) return respondLambda(state, req, raw, lambda, res);
   const target = String(req.headers['x-amz-target'] ?? '');
   const [prefix = '', op = ''] = target.split('.');
   const service = SERVICES[prefix as keyof typeof SERVICES];
@@ -77,6 +77,7 @@ async function respond(state: ServerState, req: IncomingMessage, raw: string, re
 async function respondLambda(
   state: ServerState,
   req: IncomingMessage,
+  raw: string,
   route: NonNullable<ReturnType<typeof lambdaRoute>>,
   res: ServerResponse,
 ): Promise<void> {
@@ -104,8 +105,14 @@ async function respondLambda(
     return fail(error);
   }
   try {
-    const body = JSON.stringify(state.lambda.configuration(route.functionName));
     if (res.headersSent || res.destroyed) return;
+    if (op === 'Invoke') {
+      const status = state.lambda.invoke(route.functionName, String(req.headers['x-amz-invocation-type'] ?? 'RequestResponse'), raw);
+      res.writeHead(status, { 'content-length': 0, 'x-amzn-requestid': randomUUID() });
+      res.end();
+      return;
+    }
+    const body = JSON.stringify(state.lambda.configuration(route.functionName));
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-amzn-requestid': randomUUID() });
     res.end(body);
   } catch (err) {
