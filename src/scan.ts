@@ -4,7 +4,7 @@ import { HitGrouper, type Alert } from './dedup';
 import { matchEvents, RuleBudget, type Hit } from './matching';
 import type { LogEvent, LogSource } from './sources';
 import { hintReads } from './sources/insights';
-import { seenEntry, type ReadPlan } from './state';
+import { eventIdentity, seenEntry, type ReadPlan } from './state';
 
 export interface ScanWindow {
   startMs: number;
@@ -239,7 +239,7 @@ async function readGroup(
       // A page at a time under the matcher's watchdog; hits come back in event order.
       let last: LogEvent | undefined;
       for (const hit of matchEvents(rules, next.value, { ...(budget ? { budget } : {}), ...(vars ? { vars } : {}) })) {
-        const entry = seenEntry(hit.event.timestamp, hit.event.eventId);
+        const entry = seenEntry(hit.event.timestamp, eventIdentity(hit.event));
         if (plan.seen.has(entry)) {
           read.alreadySeen += 1;
           continue;

@@ -13,9 +13,9 @@ import { DEFAULT_TPS, type LogsApi } from './rate-limit';
  * concurrent-query quota is shared with dashboards and people.
  *
  * auto: filter while its requests fit in `maxQuotaShare` of the interval (it is free); otherwise insights
- * when its bytes are within budget; otherwise whichever occupies less of the interval. A run keeps the
- * previous run's engine unless the other one is clearly better: event ids differ between engines, so a
- * switch can count a hit in the cursor overlap twice.
+ * when its bytes are within budget; otherwise whichever occupies less of the interval. Given the previous
+ * run's engine, it keeps it unless the other one is clearly better, so a group count near the threshold does
+ * not flip engines every run (a flip is safe: the cursor overlap is remembered by event identity, not id).
  */
 
 export type Engine = 'filter' | 'insights';

@@ -6,12 +6,22 @@ export function fingerprintKey(fingerprint: string): string {
 }
 
 /**
- * A seen hit as stored on a cursor: `<timestamp base36>.<12 chars of the event id's hash>`. 72 bits of
+ * A seen hit as stored on a cursor: `<timestamp base36>.<12 chars of the hash of its identity>`. 72 bits of
  * hash make a false "already seen" between two distinct events of one group's overlap practically impossible,
  * and keep a 10 000-entry list near 200 KB.
  */
-export function seenEntry(timestamp: number, eventId: string): string {
-  return `${timestamp.toString(36)}.${createHash('sha1').update(eventId).digest('base64url').slice(0, 12)}`;
+export function seenEntry(timestamp: number, identity: string): string {
+  return `${timestamp.toString(36)}.${createHash('sha1').update(identity).digest('base64url').slice(0, 12)}`;
+}
+
+/**
+ * What names an event across reads: its stream and text (with the timestamp in the entry), not its eventId.
+ * The two engines name one event differently (FilterLogEvents' eventId, Insights' @ptr), so a run that
+ * switched engine would otherwise count the cursor overlap's hits again. The cost: identical lines in one
+ * stream in the same millisecond are one event across runs (within a read, each still counts).
+ */
+export function eventIdentity(event: { logStream: string; message: string }): string {
+  return `${event.logStream}\u0000${event.message}`;
 }
 
 export function seenEntryTime(entry: string): number {

@@ -14,7 +14,7 @@ export {
   type Repeat,
   type RunHits,
 } from './fingerprints';
-export { fingerprintKey, seenEntry, seenEntryTime, pendingId } from './ids';
+export { eventIdentity, fingerprintKey, seenEntry, seenEntryTime, pendingId } from './ids';
 export { MemoryStateStore } from './memory-store';
 export { DynamoStateStore, createStateClient } from './dynamo-store';
 export { STATE_TABLE_DEFINITION, STATE_TABLE_ACTIONS, TTL_ATTRIBUTE, createStateTableInput, keys } from './table';

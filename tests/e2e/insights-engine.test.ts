@@ -4,6 +4,8 @@
  * after tick with `engine: filter` and with `engine: insights`, must post the same alerts; the Insights runs
  * must not call FilterLogEvents for rules that translate to a server filter.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { RunSummary } from '../../src/job';
 import { errorLine, marker, MIN, startStatefulStack, T0, type StatefulStack } from './stateful-stack';
 
@@ -102,6 +104,24 @@ describe('handler with the Logs Insights engine', () => {
     // The run log line carries the engine decision.
     const line = JSON.parse(String(logSpy.mock.calls.at(-1)?.[0])) as Record<string, unknown>;
     expect(line).toMatchObject({ message: 'scan complete', engine: { engine: 'insights' }, apiCalls: { calls: { StartQuery: expect.any(Number) } } });
+  });
+
+  it('does not count the cursor overlap again when a run switches engine (event ids differ between engines)', async () => {
+    const s = await startStatefulStack({ rulesYaml: RULES, settingsYaml: 'realertMinutes: 0\nscale:\n  engine: filter\n' });
+    try {
+      // Inside tick 0's window and inside the overlap tick 1 reads again.
+      s.stack.emulator.seed('/aws/lambda/orders', STREAM, [{ timestamp: T0 - MIN, message: errorLine(T0 - MIN, `boom ${marker(1)}`) }]);
+      const first = await s.tick(0);
+      expect(first.engine).toMatchObject({ engine: 'filter' });
+      writeFileSync(join(process.env.CONFIG_DIR!, 'settings.yml'), 'realertMinutes: 0\nscale:\n  engine: insights\n');
+      const second = await s.tick(1);
+      expect(second.engine).toMatchObject({ engine: 'insights' });
+      expect(second.alreadySeen).toBe(1);
+      expect(second.alerts).toBe(0);
+      expect(s.delivered()).toEqual(new Map([[marker(1), 1]]));
+    } finally {
+      await s.close();
+    }
   });
 
   it('defaults to auto, which keeps a small account on FilterLogEvents', async () => {
