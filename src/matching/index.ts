@@ -1,3 +1,4 @@
 export type { Hit, MatchContext, RuleOutcome } from './types';
-export { explainEvent, matchEvent, matchEvents, MATCH_HEAD_CHARS, MATCH_TAIL_CHARS } from './match';
+export { explainEvent, matchEvent, matchEvents } from './match';
+export { MATCH_HEAD_CHARS, MATCH_TAIL_CHARS } from './limits';
 export { RuleBudget, type DisabledRule, type RuleBudgetOptions } from './budget';

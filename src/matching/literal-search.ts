@@ -46,13 +46,15 @@ function occursAt(line: string, at: number, lit: Literal): boolean {
   return true;
 }
 
-/** One alternation per case mode, longest first so an alternative is not cut short by its own prefix. */
+/**
+ * One alternation RegExp, longest first so an alternative is not cut short by its own prefix. A `ci`
+ * literal spells its letters as `[xX]`, so both case modes share one RegExp and a line is tested once.
+ */
 function alternation(literals: Literal[]): (line: string) => boolean {
-  const build = (texts: string[], flags: string) =>
-    texts.length ? new RegExp([...texts].sort((a, b) => b.length - a.length).map(escapeRegex).join('|'), flags) : undefined;
-  const cs = build(literals.filter((l) => !l.ci).map((l) => l.text), '');
-  const ci = build(literals.filter((l) => l.ci).map((l) => l.text), 'i');
-  return (line) => (cs !== undefined && cs.test(line)) || (ci !== undefined && ci.test(line));
+  const source = (l: Literal) =>
+    l.ci ? [...l.text].map((c) => (c >= 'a' && c <= 'z' ? `[${c}${c.toUpperCase()}]` : escapeRegex(c))).join('') : escapeRegex(l.text);
+  const re = new RegExp([...literals].sort((a, b) => b.text.length - a.text.length).map(source).join('|'));
+  return (line) => re.test(line);
 }
 
 function skipSearch(literals: Literal[]): (line: string) => boolean {

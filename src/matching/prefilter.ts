@@ -1,6 +1,6 @@
 import type { Rule } from '../config/types';
 import { literalSearch } from './literal-search';
-import { MATCH_HEAD_CHARS, MATCH_TAIL_CHARS } from './match';
+import { MATCH_WHOLE_CHARS } from './limits';
 
 /**
  * A literal prefilter for rule patterns: most log lines contain none of the strings any rule needs, so one
@@ -475,11 +475,12 @@ export function compilePrefilter(rules: readonly Rule[], opts: { strategy?: 'ski
   }
   const anyLiteral = literalSearch(filtered.flatMap((e) => e.literals!.map((text) => ({ text, ci: e.ci }))), opts);
   const all = [...rules];
+  const whole = MATCH_WHOLE_CHARS; // once, not per line (an import binding can be a getter under CommonJS)
   return {
     alwaysRun,
     candidates(message) {
       // matchEvent runs long messages' head + "\n" + tail, a text with a junction the message lacks: no skipping there.
-      if (message.length > MATCH_HEAD_CHARS + MATCH_TAIL_CHARS) return all;
+      if (message.length > whole) return all;
       if (!anyLiteral(message)) return alwaysRun;
       let lower: string | undefined;
       const out: Rule[] = [];
