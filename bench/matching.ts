@@ -16,7 +16,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Rule } from '../src/config/types';
 import { matchEvent, matchEvents, RuleBudget } from '../src/matching';
-import { compilePrefilter, parseRegex, type ClassItem, type RegexNode } from '../src/matching/prefilter';
+import { compilePrefilter } from '../src/matching/prefilter';
+import { parseRegex, type ClassItem, type RegexNode } from '../src/matching/regex-syntax';
 import type { LogEvent } from '../src/sources';
 import { benchRules, errorLine, quietLine, rand, resetRand } from './scale/rules';
 

@@ -1,5 +1,6 @@
 import type { Rule } from '../../config/types';
-import { parseRegex, requiredLiterals, UnsupportedRegex, type ClassItem, type RegexNode } from '../../matching/prefilter';
+import { requiredLiterals } from '../../matching/required-literals';
+import { parseRegex, UnsupportedRegex, type ClassItem, type RegexNode } from '../../matching/regex-syntax';
 
 /**
  * JavaScript rule patterns → a Logs Insights `filter` that keeps a SUPERSET of the lines the pattern

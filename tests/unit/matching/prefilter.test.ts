@@ -1,5 +1,7 @@
 import { matchEvent } from '../../../src/matching';
-import { compilePrefilter, parseRegex, prefilterFor, requiredLiterals, UnsupportedRegex } from '../../../src/matching/prefilter';
+import { compilePrefilter, prefilterFor } from '../../../src/matching/prefilter';
+import { parseRegex, UnsupportedRegex } from '../../../src/matching/regex-syntax';
+import { requiredLiterals } from '../../../src/matching/required-literals';
 import type { LogEvent } from '../../../src/sources';
 import { rule } from '../pipeline/rules';
 import { randomLine, randomPattern, seeded } from '../sources/seeded';
