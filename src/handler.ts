@@ -68,7 +68,7 @@ export function createHandler(options: HandlerOptions = {}) {
     try {
       // Loaded here because the source needs the rules (to build Insights filters) and the `scale:` settings.
       // STAGE replaces ${stage} in channels.yml's parameter names.
-      const config = await loadConfig(configDir(), process.env.STAGE ? { stage: process.env.STAGE } : {});
+      const config = await loadConfig(configDir(), { requireStage: true, ...(process.env.STAGE ? { stage: process.env.STAGE } : {}) });
       // CloudWatch Logs quotas are per account and region, shared with every other tool: the source paces every
       // call (retries included) below `scale.tps`, a shard takes only its share, and the engine (FilterLogEvents
       // or Logs Insights) is chosen per run by the planner or forced by `scale.engine` (docs/scale.md).

@@ -29,8 +29,11 @@ export interface ChannelsCheck {
   checkRuleIds(ids: ReadonlySet<string>): ConfigProblem[];
 }
 
-/** Reads channels.yml. `stage`, when given, replaces `${stage}` in every value. */
-export function checkChannels(src: YamlSource, opts: { stage?: string } = {}): ChannelsCheck {
+/**
+ * Reads channels.yml. `stage`, when given, replaces `${stage}` in every value; with `requireStage` (the
+ * deployed function) a `${stage}` left unreplaced is a problem, since that parameter cannot exist.
+ */
+export function checkChannels(src: YamlSource, opts: { stage?: string; requireStage?: boolean } = {}): ChannelsCheck {
   const problems: ConfigProblem[] = [...src.syntaxProblems()];
   const root = src.resolve(src.doc.contents);
   const none: ChannelsCheck = { problems, names: new Set(), checkRuleIds: () => [] };
@@ -55,7 +58,7 @@ export function checkChannels(src: YamlSource, opts: { stage?: string } = {}): C
       problems.push(src.problem(pair.key, `channel name '${name}' must be lowercase letters, digits, '-' and '_'`));
       continue;
     }
-    const value = parameter(src, pair, `channels.${name}`, problems, opts.stage, false);
+    const value = parameter(src, pair, `channels.${name}`, problems, opts, false);
     if (value !== undefined) named[name] = value;
     namedNodes.set(name, at(pair));
   }
@@ -72,7 +75,7 @@ export function checkChannels(src: YamlSource, opts: { stage?: string } = {}): C
       }
       return undefined;
     }
-    return parameter(src, pair, label, problems, opts.stage, true);
+    return parameter(src, pair, label, problems, opts, true);
   };
 
   const defaultPair = pairs.get('default');
@@ -142,7 +145,15 @@ function mapEntries(src: YamlSource, pair: Pair | undefined, label: string, prob
 }
 
 /** A checked parameter name with `${stage}` replaced when a stage is known. */
-function parameter(src: YamlSource, pair: Pair, label: string, problems: ConfigProblem[], stage: string | undefined, allowRef: boolean): string | undefined {
+function parameter(
+  src: YamlSource,
+  pair: Pair,
+  label: string,
+  problems: ConfigProblem[],
+  opts: { stage?: string; requireStage?: boolean },
+  allowRef: boolean,
+): string | undefined {
+  const stage = opts.stage;
   const node = src.resolve(pair.value);
   const at = isScalar(node) && node.value !== null ? node : pair.key;
   const text = stringValue(node)?.trim();
@@ -164,6 +175,10 @@ function parameter(src: YamlSource, pair: Pair, label: string, problems: ConfigP
     const hint = allowRef ? ' (or the name of an entry of channels:)' : '';
     problems.push(src.problem(at, `${label} must be a full SSM parameter name starting with '/' (letters, digits, . - _ /)${hint}, got '${text}'`));
     return undefined;
+  }
+  if (stage === undefined && opts.requireStage && text.includes('${stage}')) {
+    // Kept (the post then fails and waits in the pending queue) but reported, so the run log says why.
+    problems.push(src.problem(at, `${label} uses \${stage}, but no stage is set (the STAGE environment variable): parameter '${text}' cannot exist`));
   }
   return stage === undefined ? text : text.replace(/\$\{stage\}/g, stage);
 }

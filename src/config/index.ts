@@ -20,6 +20,8 @@ const RULE_FILE = /^[^.].*\.ya?ml$/;
 export interface LoadOptions {
   /** Replaces `${stage}` in channels.yml values. */
   stage?: string;
+  /** A `${stage}` with no stage to replace it is a problem (the deployed function always needs one). */
+  requireStage?: boolean;
 }
 
 /**

@@ -92,6 +92,21 @@ describe('handler with channels.yml and run-time variables', () => {
     expect(markers(s.stack.slack)).toEqual([marker(8)]);
   });
 
+  it('says in the run log line why posts fail when channels.yml uses ${stage} but STAGE is not set', async () => {
+    s = await startStatefulStack({ rulesYaml: RULES, channelsYaml: CHANNELS });
+    const at = T0 - MIN;
+    s.stack.emulator.seed('/aws/lambda/orders', STREAM, [{ timestamp: at, message: line(at, 'ERROR', `oops ${marker(9)}`) }]);
+    const summary = await s.tick(0);
+    // The alert is not lost: it waits in the pending queue for a run that can post it.
+    expect(summary.pending).toBe(1);
+    expect(summary.configProblems.map((p) => p.replace(/^.*channels\.yml:/, 'channels.yml:'))).toEqual([
+      "channels.yml:2:10: default uses ${stage}, but no stage is set (the STAGE environment variable): parameter '/cloudwatch-log-alerts/${stage}/slack-webhook-url' cannot exist",
+      "channels.yml:6:11: channels.oncall uses ${stage}, but no stage is set (the STAGE environment variable): parameter '/cloudwatch-log-alerts/${stage}/slack-oncall-webhook-url' cannot exist",
+    ]);
+    const logLine = JSON.parse(String(logSpy.mock.calls.at(-1)?.[0])) as { level: string };
+    expect(logLine.level).toBe('WARN');
+  });
+
   it('alerts near the timeout using the function Timeout from GetFunctionConfiguration', async () => {
     s = await startStatefulStack({ rulesYaml: 'include: packs/lambda\n', packs: ['lambda'] });
     s.stack.emulator.putFunction('slow-fn', { timeout: 3, memorySize: 128 });
