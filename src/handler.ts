@@ -1,7 +1,7 @@
 import { isAbsolute, join } from 'node:path';
 import { deliverSlackMessages, sendSlackMessages, type SendOptions } from './alerts';
 import { loadConfig } from './config';
-import { runJob, type PostPayload, type RunSummary } from './job';
+import { blendVolume, measuredVolume, runJob, type PostPayload, type RunSummary } from './job';
 import { createLogsClient } from './sources';
 import { AutoSource } from './sources/insights';
 import { DEFAULT_SCALE_SETTINGS, engineSummary } from './sources/planner';
@@ -72,10 +72,18 @@ export function createHandler(options: HandlerOptions = {}) {
       // CloudWatch Logs quotas are per account and region, shared with every other tool: the source paces every
       // call (retries included) below `scale.tps`, a shard takes only its share, and the engine (FilterLogEvents
       // or Logs Insights) is chosen per run by the planner or forced by `scale.engine` (docs/scale.md).
+      const state = table ? new DynamoStateStore(dynamo!, table) : undefined;
+      // The volume earlier runs measured for this lease (the account, or this shard); the planner's time and
+      // cost estimates start from it. Unreadable: the setting's guess, as on the first run.
+      const volumeName = sharding.leaseName ?? 'run';
+      const measuredBefore = await state?.getVolume(volumeName).catch(() => undefined);
+      const scale = config.settings.scale ?? DEFAULT_SCALE_SETTINGS;
+      const volume = { bytesPerGroupPerWindow: measuredBefore ?? scale.bytesPerGroupPerWindow, measured: measuredBefore !== undefined };
       source = new AutoSource(logs, config.rules, {
-        settings: config.settings.scale ?? DEFAULT_SCALE_SETTINGS,
+        settings: scale,
         intervalMs: config.settings.scanIntervalMinutes * 60_000,
         counter: apiCalls,
+        bytesPerWindow: (groups) => groups.length * volume.bytesPerGroupPerWindow,
         ...(shard ? { shard } : {}),
       });
       const { summary } = await runJob({
@@ -87,9 +95,9 @@ export function createHandler(options: HandlerOptions = {}) {
         groupVariables: functionVariables.variables,
         // Replaces ${stage} in channels.yml parameter names.
         ...(process.env.STAGE ? { stage: process.env.STAGE } : {}),
-        ...(table
+        ...(state
           ? {
-              state: new DynamoStateStore(dynamo!, table),
+              state,
               post: slackPoster(webhook, options, clock),
               ...(deadlineAt !== undefined ? { deadlineAt } : {}),
               ...sharding,
@@ -97,11 +105,15 @@ export function createHandler(options: HandlerOptions = {}) {
             }
           : { deliver: async (payloads, channel) => sendSlackMessages(await webhook(channel), payloads) }),
       });
+      const measured = state ? measuredVolume(apiCalls.stats, summary) : undefined;
+      if (measured !== undefined) {
+        await state!.putVolume(volumeName, blendVolume(measuredBefore, measured), now + VOLUME_TTL_MS).catch(() => undefined);
+      }
       // One JSON line per run so users can build metric filters and alarms on the scanner itself.
       const withCalls: RunSummary = {
         ...summary,
         apiCalls: apiCalls.toJSON(),
-        ...(source.decision ? { engine: engineSummary(source.decision) } : {}),
+        ...(source.decision ? { engine: { ...engineSummary(source.decision), volume } } : {}),
       };
       console.log(JSON.stringify({ level: levelOf(summary), message: 'scan complete', ...withCalls }));
       return withCalls;
@@ -115,6 +127,9 @@ export function createHandler(options: HandlerOptions = {}) {
 }
 
 export const handler = createHandler();
+
+/** A measured volume no run has refreshed for this long (the scanner was off) is forgotten. */
+const VOLUME_TTL_MS = 30 * 86_400_000;
 
 /** Posts one payload with the alerts stage's retries, inside the run's deadline; a missing webhook is a failed post. */
 function slackPoster(webhook: (channel?: string) => Promise<string>, options: HandlerOptions, clock: () => number): PostPayload {

@@ -39,3 +39,4 @@ export async function runJob(opts: JobOptions): Promise<JobResult> {
 export * from './types';
 export { planRoutedMessages } from './routing';
 export { defaultOverlapMs } from './run';
+export { blendVolume, measuredVolume } from './volume';

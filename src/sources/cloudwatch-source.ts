@@ -13,11 +13,14 @@ export class CloudWatchSource implements LogSource {
    * With a limiter, every request (retries included) waits for its API's token; with a counter, every
    * request is counted by API. Both are installed on the client, so share one client per run.
    */
+  private readonly counter?: ApiCallCounter;
+
   constructor(
     private readonly client: CloudWatchLogsClient,
     opts: { limiter?: RateLimiter; counter?: ApiCallCounter } = {},
   ) {
     if (opts.limiter || opts.counter) instrumentClient(client, opts);
+    this.counter = opts.counter;
   }
 
   async resolveLogGroups(patterns: string[]): Promise<string[]> {
@@ -48,8 +51,10 @@ export class CloudWatchSource implements LogSource {
     );
     for await (const page of pages) {
       const events: LogEvent[] = [];
+      let bytes = 0;
       for (const e of page.events ?? []) {
         if (e.timestamp === undefined || e.message === undefined || e.timestamp >= endMs) continue;
+        bytes += Buffer.byteLength(e.message);
         events.push({
           logGroup,
           logStream: e.logStreamName ?? '',
@@ -58,6 +63,8 @@ export class CloudWatchSource implements LogSource {
           eventId: e.eventId ?? `${e.logStreamName}/${e.timestamp}`,
         });
       }
+      // The volume actually read: the next run's engine plan starts from it (see src/job/volume.ts).
+      this.counter?.add('filterBytesRead', bytes);
       // Empty pages with a nextToken are normal for sparse groups; keep walking without yielding noise.
       if (events.length > 0) yield events;
     }

@@ -228,27 +228,6 @@ export function scaleSettingsFrom(raw: Record<string, unknown> | undefined): Sca
   return s;
 }
 
-/**
- * Bytes per window for the plan, from DescribeLogGroups' `storedBytes` (which the listing already returns):
- * the growth between two runs when known, else the stored total spread over the retention period. A rough
- * figure (storedBytes lags ingestion, and retention expiry shrinks it), good enough to pick an engine; the
- * Insights engine reports the exact bytes it scanned (`insightsBytesScanned`) for the next run to use.
- */
-export function bytesPerWindowEstimate(opts: {
-  windowMs: number;
-  storedBytesNow: number;
-  storedBytesBefore?: number;
-  elapsedMs?: number;
-  retentionDays?: number;
-}): number {
-  const { windowMs, storedBytesNow, storedBytesBefore, elapsedMs, retentionDays } = opts;
-  if (storedBytesBefore !== undefined && elapsedMs && elapsedMs > 0 && storedBytesNow >= storedBytesBefore) {
-    return ((storedBytesNow - storedBytesBefore) / elapsedMs) * windowMs;
-  }
-  if (retentionDays && retentionDays > 0) return (storedBytesNow / (retentionDays * 86_400_000)) * windowMs;
-  return storedBytesNow; // unknown spread: assume the worst, all of it
-}
-
 /** The run log's view of a decision: the engine, why, and the chosen engine's estimate (calls, time, cost). */
 export interface EngineSummary {
   engine: Engine;
@@ -261,6 +240,8 @@ export interface EngineSummary {
   estimatedGbScanned: number;
   /** The other engine's estimate, for comparison. */
   alternative: { engine: Engine; totalCalls: number; seconds: number; usd: number; feasible: boolean };
+  /** The volume the estimates assumed: measured by earlier runs, or the `bytesPerGroupPerWindow` setting. */
+  volume?: { bytesPerGroupPerWindow: number; measured: boolean };
 }
 
 export function engineSummary(d: PlanDecision): EngineSummary {

@@ -76,6 +76,23 @@ export class DynamoStateStore implements StateStore {
     );
   }
 
+  // ---- measured volume (last writer wins: it is an estimate) ----
+
+  async getVolume(name: string): Promise<number | undefined> {
+    const res = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.volume(name) }));
+    const v = res.Item?.bytesPerGroupPerWindow;
+    return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined;
+  }
+
+  async putVolume(name: string, bytesPerGroupPerWindow: number, expiresAt: number): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.volume(name), bytesPerGroupPerWindow, [TTL_ATTRIBUTE]: epochSeconds(expiresAt) },
+      }),
+    );
+  }
+
   // ---- cursors ----
 
   async getCursors(logGroups: readonly string[]): Promise<Map<string, Cursor>> {

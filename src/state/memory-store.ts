@@ -19,6 +19,7 @@ export class MemoryStateStore implements StateStore {
   readonly cursors = new Map<string, Cursor>();
   readonly fingerprints = new Map<string, FingerprintState>();
   readonly pending = new Map<string, PendingPost>();
+  readonly volumes = new Map<string, number>();
 
   async acquireLease(name: string, owner: string, now: number, until: number): Promise<LeaseResult> {
     const held = this.leases.get(name);
@@ -29,6 +30,14 @@ export class MemoryStateStore implements StateStore {
 
   async releaseLease(name: string, owner: string): Promise<void> {
     if (this.leases.get(name)?.owner === owner) this.leases.delete(name);
+  }
+
+  async getVolume(name: string): Promise<number | undefined> {
+    return this.volumes.get(name);
+  }
+
+  async putVolume(name: string, bytesPerGroupPerWindow: number): Promise<void> {
+    this.volumes.set(name, bytesPerGroupPerWindow);
   }
 
   async getCursors(logGroups: readonly string[]): Promise<Map<string, Cursor>> {

@@ -6,6 +6,7 @@
  *
  *   pk                   sk          item
  *   LEASE                <name>      a run lease (`run`, or one per shard): owner, until
+ *   VOLUME               <name>      bytes read per log group per window, as measured (same names as leases)
  *   GROUP#<log group>    CURSOR      a log group's cursor: scannedUntil, seenFrom, seen[], failingSince, lastError
  *   FP#<rule id>         <fp hash>   a rule + fingerprint: first/last seen, lastAlertedAt, open, sinceCount,
  *                                    hitTimes[], claim {owner, until, kind, at, carry}
@@ -52,6 +53,7 @@ export const STATE_TABLE_ACTIONS = [
 
 export const keys = {
   lease: (name: string) => ({ pk: 'LEASE', sk: name }),
+  volume: (name: string) => ({ pk: 'VOLUME', sk: name }),
   cursor: (logGroup: string) => ({ pk: `GROUP#${logGroup}`, sk: 'CURSOR' }),
   fingerprint: (ruleId: string, key: string) => ({ pk: `FP#${ruleId}`, sk: key }),
   fingerprintPartition: (ruleId: string) => `FP#${ruleId}`,

@@ -153,8 +153,17 @@ export interface PendingQueue {
   releasePending(id: string, owner: string, error: string): Promise<void>;
 }
 
+/**
+ * The log volume runs have measured (bytes read per log group per window), per lease name: the engine
+ * planner's cost and time estimates start from it instead of the `bytesPerGroupPerWindow` setting.
+ */
+export interface VolumeStore {
+  getVolume(name: string): Promise<number | undefined>;
+  putVolume(name: string, bytesPerGroupPerWindow: number, expiresAt: number): Promise<void>;
+}
+
 /** Everything the scheduled scan keeps between runs. */
-export interface StateStore extends RunLease, CursorStore, FingerprintStore, PendingQueue {}
+export interface StateStore extends RunLease, CursorStore, FingerprintStore, PendingQueue, VolumeStore {}
 
 export function refKey(ref: FingerprintRef): string {
   return `${ref.ruleId}\u0000${ref.key}`;

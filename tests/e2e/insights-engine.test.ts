@@ -124,6 +124,23 @@ describe('handler with the Logs Insights engine', () => {
     }
   });
 
+  it('plans each run with the volume earlier runs read, not the setting\'s guess', async () => {
+    const s = await startStatefulStack({ rulesYaml: RULES, settingsYaml: 'realertMinutes: 0\n' });
+    try {
+      const at = T0 - 2 * MIN;
+      s.stack.emulator.seed('/aws/lambda/a', STREAM, [{ timestamp: at, message: `${'a'.repeat(999)}\n` }]);
+      s.stack.emulator.seed('/aws/lambda/b', STREAM, [{ timestamp: at, message: `${'b'.repeat(2999)}\n` }]);
+      const first = await s.tick(0);
+      // Nothing measured yet: the setting (default 100 kB per group per window).
+      expect(first.engine?.volume).toEqual({ bytesPerGroupPerWindow: 100_000, measured: false });
+      expect(first.apiCalls?.stats.filterBytesRead).toBe(4000);
+      const second = await s.tick(1);
+      expect(second.engine?.volume).toEqual({ bytesPerGroupPerWindow: 2000, measured: true });
+    } finally {
+      await s.close();
+    }
+  });
+
   it('defaults to auto, which keeps a small account on FilterLogEvents', async () => {
     const s = await startStatefulStack({ rulesYaml: RULES, settingsYaml: 'realertMinutes: 0\n' });
     try {

@@ -66,9 +66,3 @@ test('scaleSettingsFrom keeps valid values and ignores the rest', () => {
   expect((s.tps as Record<string, number>).Bogus).toBeUndefined();
 });
 
-test('bytes per window from storedBytes growth, or spread over the retention', async () => {
-  const { bytesPerWindowEstimate } = await import('../../../src/sources/planner');
-  expect(bytesPerWindowEstimate({ windowMs: FIVE_MIN, storedBytesNow: 2_000, storedBytesBefore: 1_000, elapsedMs: FIVE_MIN * 2 })).toBeCloseTo(500);
-  expect(bytesPerWindowEstimate({ windowMs: 86_400_000, storedBytesNow: 30 * MB, retentionDays: 30 })).toBeCloseTo(MB);
-  expect(bytesPerWindowEstimate({ windowMs: FIVE_MIN, storedBytesNow: 7 })).toBe(7);
-});
