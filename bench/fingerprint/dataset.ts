@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface Sample {
@@ -6,10 +6,15 @@ export interface Sample {
   message: string;
 }
 
+/**
+ * loghub: first lines of each file (seen while writing the rules); loghub-heldout: a later stretch, read
+ * after the first rules were frozen, since used for development; loghub-dev2: lines 601–720 of each file.
+ */
+export type Source = 'loghub' | 'loghub-heldout' | 'loghub-dev2' | 'synthetic';
+
 export interface Dataset {
   system: string;
-  /** loghub: first lines of each file (seen while writing the rules); loghub-heldout: a later stretch, read after the rules were frozen. */
-  source: 'loghub' | 'loghub-heldout' | 'synthetic';
+  source: Source;
   samples: Sample[];
 }
 
@@ -34,16 +39,21 @@ function loadJsonl(file: string): Sample[] {
     .map((l) => JSON.parse(l) as Sample);
 }
 
+function loadFolder(source: Source, ext: string, load: (file: string) => Sample[]): Dataset[] {
+  const dir = join(DATA, source);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((n) => n.endsWith(ext))
+    .sort()
+    .map((f) => ({ system: f.slice(0, -ext.length), source, samples: load(join(dir, f)) }))
+    .filter((d) => d.samples.length > 0);
+}
+
 export function loadDatasets(): Dataset[] {
-  const out: Dataset[] = [];
-  for (const f of readdirSync(join(DATA, 'loghub')).filter((n) => n.endsWith('.txt')).sort()) {
-    out.push({ system: f.replace(/\.txt$/, ''), source: 'loghub', samples: loadLoghub(join(DATA, 'loghub', f)) });
-  }
-  for (const f of readdirSync(join(DATA, 'loghub-heldout')).filter((n) => n.endsWith('.txt')).sort()) {
-    out.push({ system: f.replace(/\.txt$/, ''), source: 'loghub-heldout', samples: loadLoghub(join(DATA, 'loghub-heldout', f)) });
-  }
-  for (const f of readdirSync(join(DATA, 'synthetic')).filter((n) => n.endsWith('.jsonl')).sort()) {
-    out.push({ system: f.replace(/\.jsonl$/, ''), source: 'synthetic', samples: loadJsonl(join(DATA, 'synthetic', f)) });
-  }
-  return out;
+  return [
+    ...loadFolder('loghub', '.txt', loadLoghub),
+    ...loadFolder('loghub-heldout', '.txt', loadLoghub),
+    ...loadFolder('loghub-dev2', '.txt', loadLoghub),
+    ...loadFolder('synthetic', '.jsonl', loadJsonl),
+  ];
 }

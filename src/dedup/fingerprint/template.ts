@@ -44,16 +44,22 @@ const SOURCES: string[] = [
   '\\b[\\w.+-]{1,64}@[\\w-]{1,63}(?:\\.[\\w-]{1,63}){0,8}\\.[a-zA-Z]{2,}\\b',
   // IPv6 / MAC / clock times: colon-separated hex groups with a digit somewhere.
   '(?<![\\w:])(?=[0-9a-fA-F:]{0,39}\\d)(?:[0-9a-fA-F]{0,4}:){2,7}[0-9a-fA-F]{1,4}(?![\\w:])',
-  // Host names under a known TLD.
-  `(?<![\\w.-])(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.){1,10}${TLD}(?![\\w-]|\\.\\w)`,
-  // key=value: the value goes whatever it is (quoted, bare, with a unit, with a bracketed part).
-  `(?<![\\w.-])(?<key>[A-Za-z_][\\w.-]{0,63})=(?!=)(?:"[^"\\n]{0,256}"|'[^'\\n]{0,256}'|(?:[^\\s,;&)\\]}>"'={(\\[]|\\{[^{}\\s]{0,64}\\}|\\([^()\\s]{0,64}\\)|\\[[^\\[\\]\\s]{0,64}\\]){1,256}(?: ${UNIT}(?![\\w-]))?)`,
-  // A user name after the word that introduces it (`Invalid user admin from`, `session opened for user bob`).
-  '\\b(?<userWord>(?:[Uu]ser|[Uu]sername|[Aa]ccount|[Ll]ogin) )(?!(?:is|was|has|had|not|does|did|can|with|from|for|to|by|in|on|at|of|and|or|the|a|an|that|id|name|session|process)\\b)[A-Za-z_][\\w.@-]{0,63}(?![\\w(])',
+  // Host names: under a known TLD, or any dotted name with a port (`cdn.example.tv:443`).
+  `(?<![\\w.-])(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.){1,10}(?:${TLD}(?![\\w-]|\\.\\w)|[a-zA-Z][a-zA-Z0-9-]{0,62}(?=:\\d{1,5}(?![\\w.:])))`,
+  // File paths are values (`/var/lib/x.db`, `C:\Windows\x.dll`); two segments at least, so `/24` or `/dev` alone
+  // stay; a route after an HTTP method is matched above and keeps its constant segments.
+  '(?<![\\w./~-])(?:~|\\.{1,2})?/[\\w.*@%+~$={}-]{1,255}(?:/[\\w.*@%+~$={}-]{0,255}){1,64}|\\b[A-Za-z]:\\\\[^\\s"\'<>|]{0,512}',
+  // key=value: the value goes whatever it is (quoted, bare, with a unit, with a bracketed part, or empty:
+  // `ruser=` and `ruser=bob` are one slot).
+  `(?<![\\w.-])(?<key>[A-Za-z_][\\w.-]{0,63})=(?!=)(?:"[^"\\n]{0,256}"|'[^'\\n]{0,256}'|(?:[^\\s,;&)\\]}>"'={(\\[]|\\{[^{}\\s]{0,64}\\}|\\([^()\\s]{0,64}\\)|\\[[^\\[\\]\\s]{0,64}\\]){0,256}(?: ${UNIT}(?![\\w-]))?)`,
+  // A user name after the word that introduces it (`Invalid user admin from`, `session opened for user bob`);
+  // an empty name (`Invalid user  from`) is the same slot.
+  '\\b(?<userWord>(?:[Uu]ser|[Uu]sername|[Aa]ccount|[Ll]ogin) )(?!(?:is|was|has|had|not|does|did|can|with|from|for|to|by|in|on|at|of|and|or|the|a|an|that|id|name|session|process)\\b)[A-Za-z_][\\w.@-]{0,63}(?![\\w(])|\\b(?<emptyUser>(?:[Uu]ser|[Uu]sername|[Aa]ccount|[Ll]ogin) )(?= )',
   // Quantities: number + unit, with an optional comparator (`<1 sec`).
   `(?<![\\w.])[<>~]?-?\\d+(?:\\.\\d+)?\\s?${UNIT}(?![\\w-])`,
-  // Underscore compounds with an id part are ids: blk_-123, rdd_2_3, attempt_1445_0020_m_000002_0, ord_7f3a9c.
-  '(?<!\\w)(?:[A-Za-z0-9]+_+)*(?:-?\\d+|(?=[A-Za-z]*\\d)(?:[0-9a-fA-F]{6,}|[A-Za-z0-9]{8,}))(?:_+[-A-Za-z0-9]+)*(?!\\w)',
+  // Compounds (parts joined by _ - ~) with an id part are ids: blk_-123, rdd_2_3, attempt_1445_0020_m_000002_0,
+  // ord_7f3a9c, node-17, Pkg~31bf3856ad364e35~amd64: the id makes the whole name one instance of many.
+  '(?<!\\w)(?:[A-Za-z0-9]+[-_~]+)*(?:-?\\d+|(?=[A-Za-z]*\\d)(?:[0-9a-fA-F]{6,}|[A-Za-z0-9]{8,}))(?:[-_~]+[A-Za-z0-9]+)*(?!\\w)',
   // Any other alphanumeric run holding a digit (signed when the minus is not a separator).
   '(?<![A-Za-z0-9])(?<run>(?:-(?=\\d))?[A-Za-z0-9]*\\d[A-Za-z0-9]*)',
 ];
@@ -67,7 +73,7 @@ const FLAT = SOURCES.join('|').replace(/\(\?<([A-Za-z]\w*)>/g, (_, name: string)
 });
 const at = (name: string): number => GROUPS.indexOf(name);
 const G = {
-  run: at('run'), dq: at('dq'), sq: at('sq'), key: at('key'), userWord: at('userWord'), method: at('method'),
+  run: at('run'), emptyUser: at('emptyUser'), dq: at('dq'), sq: at('sq'), key: at('key'), userWord: at('userWord'), method: at('method'),
   route: at('route'), routeQuery: at('routeQuery'), scheme: at('scheme'), urlPath: at('urlPath'), urlQuery: at('urlQuery'),
   arnPartition: at('arnPartition'), arnService: at('arnService'), arnType: at('arnType'),
 };
@@ -80,12 +86,15 @@ const KEEP = new Set(
   'ssh2 ipv4 ipv6 utf8 utf16 base64 sha1 sha256 sha512 md5 http2 s3 ec2 x86 x64 arm64 amd64 win32 win64 log4j oauth2 i18n k8s v1 v2 v3 e2e'.split(' '),
 );
 
-/** A run like `en0` keeps its stem (interfaces en0 / awdl0 are different things); ids and numbers go. */
-function maskPiece(piece: string): string {
+/**
+ * A run like `en0` keeps its stem (interfaces en0 / awdl0 are different things); ids and numbers go, and so
+ * does a run standing alone in brackets: that is an annotation of a value (`host name (eadmin1) unknown`).
+ */
+function maskPiece(piece: string, bracketed: boolean): string {
   if (KEEP.has(piece.toLowerCase())) return piece;
   const first = piece.charCodeAt(0);
   const startsWithLetter = (first >= 65 && first <= 90) || (first >= 97 && first <= 122);
-  if (!startsWithLetter || HEX_ID.test(piece)) return VAR;
+  if (bracketed || !startsWithLetter || HEX_ID.test(piece)) return VAR;
   // Random ids alternate letters and digits often; names like Log4jLogger or en0 do so at most twice.
   const runs = piece.match(/[A-Za-z]+|\d+/g)!;
   if (runs.length > 3 || runs[0]!.length < 2) return VAR;
@@ -111,12 +120,15 @@ function maskRequest(m: RegExpExecArray): string {
 
 type Captures = (string | undefined)[];
 
-function replaceMatch(m: string, c: Captures, after: string): string {
-  if (c[G.run] !== undefined) return m.charCodeAt(0) === 45 /* - */ ? VAR : maskPiece(m);
+const CLOSING: Record<string, string> = { '(': ')', '[': ']' };
+
+function replaceMatch(m: string, c: Captures, before: string, after: string): string {
+  if (c[G.run] !== undefined) return m.charCodeAt(0) === 45 /* - */ ? VAR : maskPiece(m, CLOSING[before] === after);
   if (c[G.dq] !== undefined) return maskQuoted(c[G.dq]!, '"', after);
   if (c[G.sq] !== undefined) return maskQuoted(c[G.sq]!, "'", after);
   if (c[G.key] !== undefined) return `${c[G.key]}=${VAR}`;
   if (c[G.userWord] !== undefined) return c[G.userWord] + VAR;
+  if (c[G.emptyUser] !== undefined) return c[G.emptyUser] + VAR;
   if (c[G.method] !== undefined) return `${c[G.method]} ${maskPath(c[G.route]!)}${c[G.routeQuery] ? '?' + VAR : ''}`;
   if (c[G.scheme] !== undefined) {
     const path = c[G.urlPath];
@@ -132,7 +144,7 @@ function replaceMatch(m: string, c: Captures, after: string): string {
 function maskAll(text: string): string {
   return text.replace(SCAN, (m: string, ...args: unknown[]) => {
     const offset = args[GROUPS.length] as number;
-    return replaceMatch(m, args as Captures, text.charAt(offset + m.length));
+    return replaceMatch(m, args as Captures, text.charAt(offset - 1), text.charAt(offset + m.length));
   });
 }
 
@@ -153,8 +165,9 @@ function tidy(text: string): string {
     text
       // `<*>.<*>.<*>:<*>` (an address), `<*>_<*>`, `<*>/<*>` ... are one value.
       .replace(/<\*>(?:[.:_\-+#@,/~]{1,3}<\*>)+/g, VAR)
-      // A parenthesised pure value adds nothing: `5174 bytes (5.05 KB) received`.
-      .replace(/ \(<\*>\)(?=[\s,.;:]|$)/g, '')
+      // A parenthesised pure value adds nothing: `5174 bytes (5.05 KB) received`; nor does an empty one
+      // (`from 1.2.3.4 () at` is `from 1.2.3.4 (host.example.net) at` without the reverse lookup).
+      .replace(/ \((?:<\*>)?\)(?=[\s,.;:]|$)/g, '')
       // Variable-length lists of values: `@0x7fe.. @0x7fe..`, `1 2 3`.
       .replace(/([@#$]?)<\*>(?:,? \1<\*>)+/g, `$1${VAR}`)
       .replace(/\s+/g, ' ')

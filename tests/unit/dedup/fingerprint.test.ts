@@ -26,6 +26,14 @@ describe('fingerprint: lines of one template share a fingerprint', () => {
     ['denied by arn:aws:iam::123456789012:role/app-role', 'denied by arn:aws:iam::210987654321:role/other'],
     ['throttled in eu-west-1', 'throttled in ap-southeast-2'],
     ['stack @0x7fed806eb5d @0x7fef9fb9b6d @0xff83db2f', 'stack @0x7fed806eb5d'],
+    ['cannot open /var/task/config/prod.json', 'cannot open /tmp/cache/x-1.bin'],
+    ['Loaded C:\\Windows\\system32\\a.dll', 'Loaded D:\\apps\\b.dll'],
+    ['connection from 82.83.227.67 (dsl-082.arcor-ip.net) at Sun Jul 10 07:24:34 2005', 'connection from 220.94.205.45 () at Sun Jul 10 13:17:22 2005'],
+    ['My unqualified host name (eadmin1) unknown', 'My unqualified host name (aadmin2) unknown'],
+    ['lost heartbeat from node-17', 'lost heartbeat from mesos-slave-07'],
+    ['authentication failure; ruser= rhost=1.2.3.4', 'authentication failure; ruser=bob rhost=1.2.3.4'],
+    ['Invalid user  from 185.190.58.151', 'Invalid user admin from 173.234.31.186'],
+    ['package: Pkg_for_KB3030377~31bf3856ad364e35~amd64~~6.1.1.2, State: 112', 'package: Microsoft-RDP-Package~31bf3856ad364e35~amd64~~7.1.7601.16398, State: 0'],
   ];
   it.each(pairs)('%s ~ %s', (a, b) => {
     expect(fingerprint(a)).toBe(fingerprint(b));
@@ -45,6 +53,9 @@ describe('fingerprint: lines of different templates stay apart', () => {
     ['Error: Timeout', 'Error: Forbidden'],
     ['mapred.job.id is deprecated. Instead, use mapreduce.job.id', 'mapred.task.id is deprecated. Instead, use mapreduce.task.id'],
     ['Added filter X to context mapreduce', 'Added filter X to context static'],
+    ['cannot open /var/task/config.json', 'cannot delete /var/task/config.json'],
+    ['open failed (ENOENT)', 'open failed (EACCES)'],
+    ['com.amazonaws.services.dynamodbv2.model.ConditionalCheckFailedException: x', 'com.amazonaws.services.dynamodbv2.model.ResourceNotFoundException: x'],
   ];
   it.each(pairs)('%s ≠ %s', (a, b) => {
     expect(fingerprint(a)).not.toBe(fingerprint(b));
@@ -57,7 +68,7 @@ describe('fingerprint: readable templates', () => {
     ['GET /users/123/orders/abc123', 'GET /users/<*>/orders/<*>'],
     ['PacketResponder 1 for block blk_-6952295868487656571 terminating', 'PacketResponder <*> for block <*> terminating'],
     ['Receiving block blk_5792 src: /10.251.30.6:33145 dest: /10.251.30.6:50010', 'Receiving block <*> src: /<*> dest: /<*>'],
-    ['authentication failure; logname= uid=0 euid=0 tty=ssh rhost=218.188.2.4  user=root', 'authentication failure; logname= uid=<*> euid=<*> tty=<*> rhost=<*> user=<*>'],
+    ['authentication failure; logname= uid=0 euid=0 tty=ssh rhost=218.188.2.4  user=root', 'authentication failure; logname=<*> uid=<*> euid=<*> tty=<*> rhost=<*> user=<*>'],
     ['10.11.10.1 "GET /v2/54fadb412c4e40cdbaed9335e4c35a9e/servers/detail?limit=5 HTTP/1.1" status: 200 len: 1893 time: 0.2477829', '<*> "GET /v2/<*>/servers/detail?<*> HTTP/<*>" status: <*> len: <*> time: <*>'],
     ['{"level":"info","msg":"cache warm","count":3}', 'cache warm'],
     ['', ''],
