@@ -145,23 +145,10 @@ class Parser {
   }
 
   private quantifier(): { min: number; max: number; lazy: boolean } | undefined {
-    const c = this.peek();
-    let min: number;
-    let max: number;
-    if (c === '*') [min, max] = [0, Infinity];
-    else if (c === '+') [min, max] = [1, Infinity];
-    else if (c === '?') [min, max] = [0, 1];
-    else if (c === '{') {
-      const m = /^\{(\d+)(,(\d*))?\}/.exec(this.src.slice(this.i));
-      if (!m) return undefined;
-      min = Number(m[1]);
-      max = m[2] === undefined ? min : m[3] === '' ? Infinity : Number(m[3]);
-      this.i += m[0].length - 1;
-    } else return undefined;
-    this.i++;
-    const lazy = this.peek() === '?';
-    if (lazy) this.i++;
-    return { min, max, lazy };
+    const q = readQuantifier(this.src, this.i);
+    if (!q) return undefined;
+    this.i += q.length;
+    return { min: q.min, max: q.max, lazy: q.lazy };
   }
 
   private atom(): RegexNode {
@@ -393,4 +380,28 @@ class Parser {
     }
     return this.escapedChar();
   }
+}
+
+/**
+ * The quantifier at `at` (`*`, `+`, `?`, `{n}`, `{n,}`, `{n,m}`, each optionally lazy) and how many characters
+ * it spans; undefined where none starts (Annex B: a `{` that starts no quantifier is a literal). Shared by
+ * both regex parsers (this one and matching/regex-syntax.ts), so they never disagree on what repeats.
+ */
+export function readQuantifier(src: string, at: number): { min: number; max: number; lazy: boolean; length: number } | undefined {
+  const c = src[at];
+  let min: number;
+  let max: number;
+  let end = at + 1;
+  if (c === '*') [min, max] = [0, Infinity];
+  else if (c === '+') [min, max] = [1, Infinity];
+  else if (c === '?') [min, max] = [0, 1];
+  else if (c === '{') {
+    const m = /^\{(\d+)(,(\d*))?\}/.exec(src.slice(at));
+    if (!m) return undefined;
+    min = Number(m[1]);
+    max = m[2] === undefined ? min : m[3] === '' ? Infinity : Number(m[3]);
+    end = at + m[0].length;
+  } else return undefined;
+  const lazy = src[end] === '?';
+  return { min, max, lazy, length: end - at + (lazy ? 1 : 0) };
 }

@@ -5,6 +5,7 @@
  * UnsupportedRegex, and the caller then treats the pattern as opaque. (config/regex-ast.ts is the other
  * parser: lenient, with character sets as code point ranges, for the ReDoS check.)
  */
+import { readQuantifier } from '../config/regex-ast';
 
 export type ClassEscape = 'd' | 'D' | 'w' | 'W' | 's' | 'S';
 
@@ -94,26 +95,14 @@ class Parser {
   }
 
   private quantified(atom: RegexNode): RegexNode {
-    const c = this.peek();
-    let min: number;
-    let max: number;
-    if (c === '*') [min, max] = [0, Infinity];
-    else if (c === '+') [min, max] = [1, Infinity];
-    else if (c === '?') [min, max] = [0, 1];
-    else if (c === '{') {
-      const m = /^\{(\d+)(,(\d*))?\}/.exec(this.src.slice(this.pos));
-      if (!m) return atom; // Annex B: a `{` that starts no quantifier is a literal (handled by term())
-      min = Number(m[1]);
-      max = m[2] === undefined ? min : m[3] === '' ? Infinity : Number(m[3]);
-      this.pos += m[0].length - 1;
-    } else return atom;
-    this.pos++;
-    const lazy = this.peek() === '?';
-    if (lazy) this.pos++;
+    // Annex B: a `{` that starts no quantifier is a literal (handled by term()).
+    const q = readQuantifier(this.src, this.pos);
+    if (!q) return atom;
+    this.pos += q.length;
     if (atom.type === 'start' || atom.type === 'end' || atom.type === 'wordBoundary' || atom.type === 'look') {
       throw new UnsupportedRegex('quantified assertion');
     }
-    return { type: 'repeat', min, max, lazy, body: atom };
+    return { type: 'repeat', min: q.min, max: q.max, lazy: q.lazy, body: atom };
   }
 
   private term(): RegexNode {
