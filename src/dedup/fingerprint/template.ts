@@ -44,17 +44,17 @@ const SOURCES: string[] = [
   '\\b[\\w.+-]{1,64}@[\\w-]{1,63}(?:\\.[\\w-]{1,63}){0,8}\\.[a-zA-Z]{2,}\\b',
   // IPv6 / MAC / clock times: colon-separated hex groups with a digit somewhere.
   '(?<![\\w:])(?=[0-9a-fA-F:]{0,39}\\d)(?:[0-9a-fA-F]{0,4}:){2,7}[0-9a-fA-F]{1,4}(?![\\w:])',
-  // Host names: under a known TLD, or any dotted name with a port (`cdn.example.tv:443`).
-  `(?<![\\w.-])(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.){1,10}(?:${TLD}(?![\\w-]|\\.\\w)|[a-zA-Z][a-zA-Z0-9-]{0,62}(?=:\\d{1,5}(?![\\w.:])))`,
+  // Host names under a known TLD.
+  `(?<![\\w.-])(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.){1,10}${TLD}(?![\\w-]|\\.\\w)`,
   // File paths are values (`/var/lib/x.db`, `C:\Windows\x.dll`); two segments at least, so `/24` or `/dev` alone
   // stay; a route after an HTTP method is matched above and keeps its constant segments.
   '(?<![\\w./~-])(?:~|\\.{1,2})?/[\\w.*@%+~$={}-]{1,255}(?:/[\\w.*@%+~$={}-]{0,255}){1,64}|\\b[A-Za-z]:\\\\[^\\s"\'<>|]{0,512}',
   // key=value: the value goes whatever it is (quoted, bare, with a unit, with a bracketed part, or empty:
   // `ruser=` and `ruser=bob` are one slot).
-  `(?<![\\w.-])(?<key>[A-Za-z_][\\w.-]{0,63})=(?!=)(?:"[^"\\n]{0,256}"|'[^'\\n]{0,256}'|(?:[^\\s,;&)\\]}>"'={(\\[]|\\{[^{}\\s]{0,64}\\}|\\([^()\\s]{0,64}\\)|\\[[^\\[\\]\\s]{0,64}\\]){0,256}(?: ${UNIT}(?![\\w-]))?)`,
+  `(?<![\\w.-])(?<key>[A-Za-z_][\\w.-]{0,63})=(?!=)(?:"[^"\\n]{0,256}"|'[^'\\n]{0,256}'|(?:[^\\s,;&)\\]}>"'={(\\[]|\\{[^{}\\s]{0,64}\\}|\\([^()\\s]{0,64}\\)|\\[[^\\[\\]\\s]{0,64}\\]){1,256}(?: ${UNIT}(?![\\w-]))?|(?=[\\s,;&]|$))`,
   // A user name after the word that introduces it (`Invalid user admin from`, `session opened for user bob`);
   // an empty name (`Invalid user  from`) is the same slot.
-  '\\b(?<userWord>(?:[Uu]ser|[Uu]sername|[Aa]ccount|[Ll]ogin) )(?!(?:is|was|has|had|not|does|did|can|with|from|for|to|by|in|on|at|of|and|or|the|a|an|that|id|name|session|process)\\b)[A-Za-z_][\\w.@-]{0,63}(?![\\w(])|\\b(?<emptyUser>(?:[Uu]ser|[Uu]sername|[Aa]ccount|[Ll]ogin) )(?= )',
+  '\\b(?<userWord>(?:[Uu]ser|[Uu]sername|[Aa]ccount|[Ll]ogin) )(?:(?!(?:is|was|has|had|not|does|did|can|with|from|for|to|by|in|on|at|of|and|or|the|a|an|that|id|name|session|process)\\b)[A-Za-z_][\\w.@-]{0,63}(?![\\w(])|(?= ))',
   // Quantities: number + unit, with an optional comparator (`<1 sec`).
   `(?<![\\w.])[<>~]?-?\\d+(?:\\.\\d+)?\\s?${UNIT}(?![\\w-])`,
   // Compounds (parts joined by _ - ~) with an id part are ids: blk_-123, rdd_2_3, attempt_1445_0020_m_000002_0,
@@ -73,7 +73,7 @@ const FLAT = SOURCES.join('|').replace(/\(\?<([A-Za-z]\w*)>/g, (_, name: string)
 });
 const at = (name: string): number => GROUPS.indexOf(name);
 const G = {
-  run: at('run'), emptyUser: at('emptyUser'), dq: at('dq'), sq: at('sq'), key: at('key'), userWord: at('userWord'), method: at('method'),
+  run: at('run'), dq: at('dq'), sq: at('sq'), key: at('key'), userWord: at('userWord'), method: at('method'),
   route: at('route'), routeQuery: at('routeQuery'), scheme: at('scheme'), urlPath: at('urlPath'), urlQuery: at('urlQuery'),
   arnPartition: at('arnPartition'), arnService: at('arnService'), arnType: at('arnType'),
 };
@@ -128,7 +128,6 @@ function replaceMatch(m: string, c: Captures, before: string, after: string): st
   if (c[G.sq] !== undefined) return maskQuoted(c[G.sq]!, "'", after);
   if (c[G.key] !== undefined) return `${c[G.key]}=${VAR}`;
   if (c[G.userWord] !== undefined) return c[G.userWord] + VAR;
-  if (c[G.emptyUser] !== undefined) return c[G.emptyUser] + VAR;
   if (c[G.method] !== undefined) return `${c[G.method]} ${maskPath(c[G.route]!)}${c[G.routeQuery] ? '?' + VAR : ''}`;
   if (c[G.scheme] !== undefined) {
     const path = c[G.urlPath];
