@@ -22,6 +22,10 @@ const UNIT = '(?:ns|us|µs|ms|sec|secs|mins?|hrs?|[KMGTP]i?B|B|[kKMG]b|bytes?/s)
 const TLD =
   '(?:com|net|org|edu|gov|mil|int|io|info|biz|local|localdomain|internal|lan|arpa|cloud|dev|app|(?:com|net|org|edu|gov|ac|co)\\.[a-z]{2})';
 
+// File extensions of source code, whose `name.ext:line` is a code location rather than `host:port`.
+const CODE_EXTENSION =
+  '(?:java|kt|kts|scala|groovy|clj|js|mjs|cjs|jsx|ts|tsx|vue|py|pyx|rb|go|rs|c|h|cc|cpp|cxx|hpp|hh|m|mm|swift|cs|fs|vb|php|pl|pm|sh|bash|lua|ex|exs|erl|hs|dart|r|jl|sql)';
+
 const SOURCES: string[] = [
   // AWS ARNs keep service and resource type: arn:aws:dynamodb:<*>:table/<*>.
   '\\barn:(?<arnPartition>aws[a-z-]{0,10}):(?<arnService>[a-z0-9-]{1,40}):[a-z0-9-]{0,30}:\\d{0,12}:(?:(?<arnType>[A-Za-z-]{1,40}[:/]))?[^\\s,;"\'()\\[\\]{}<>]{0,256}',
@@ -46,6 +50,9 @@ const SOURCES: string[] = [
   '(?<![\\w:])(?=[0-9a-fA-F:]{0,39}\\d)(?:[0-9a-fA-F]{0,4}:){2,7}[0-9a-fA-F]{1,4}(?![\\w:])',
   // Host names under a known TLD.
   `(?<![\\w.-])(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.){1,10}${TLD}(?![\\w-]|\\.\\w)`,
+  // host:port under any TLD (`bx.optimix.asia:443`): the port says it is an address. A source file and line
+  // (`Handler.java:42`, `index.js:12`) has the same shape and names a code location, so it stays.
+  `(?<![\\w.-])(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.){1,10}(?!${CODE_EXTENSION}:)[a-zA-Z]{2,24}:\\d{1,5}(?![\\w.:-])`,
   // File paths are values (`/var/lib/x.db`, `C:\Windows\x.dll`); two segments at least, so `/24` or `/dev` alone
   // stay; a route after an HTTP method is matched above and keeps its constant segments.
   '(?<![\\w./~-])(?:~|\\.{1,2})?/[\\w.*@%+~$={}-]{1,255}(?:/[\\w.*@%+~$={}-]{0,255}){1,64}|\\b[A-Za-z]:\\\\[^\\s"\'<>|]{0,512}',
@@ -54,6 +61,9 @@ const SOURCES: string[] = [
   `(?<![\\w.-])(?<key>[A-Za-z_][\\w.-]{0,63})=(?!=)(?:"[^"\\n]{0,256}"|'[^'\\n]{0,256}'|(?:[^\\s,;&)\\]}>"'={(\\[]|\\{[^{}\\s]{0,64}\\}|\\([^()\\s]{0,64}\\)|\\[[^\\[\\]\\s]{0,64}\\]){1,256}(?: ${UNIT}(?![\\w-]))?|(?=[\\s,;&]|$))`,
   // A user name after the word that introduces it (`Invalid user admin from`, `session opened for user bob`);
   // an empty name (`Invalid user  from`) is the same slot.
+  // The account a credential was checked for (`Failed password for root from`, `Accepted publickey for deploy`);
+  // `for invalid user x` is left to the rule below.
+  '\\b(?<credentialFor>(?:[Pp]assword|[Pp]ublickey|[Pp]assphrase|[Cc]redentials|[Kk]eyboard-interactive(?:/pam)?) for )(?!(?:invalid|illegal|user)\\b)[A-Za-z_][\\w.@-]{0,63}(?![\\w(])',
   '\\b(?<userWord>(?:[Uu]ser|[Uu]sername|[Aa]ccount|[Ll]ogin) )(?:(?!(?:is|was|has|had|not|does|did|can|with|from|for|to|by|in|on|at|of|and|or|the|a|an|that|id|name|session|process)\\b)[A-Za-z_][\\w.@-]{0,63}(?![\\w(])|(?= ))',
   // Quantities: number + unit, with an optional comparator (`<1 sec`).
   `(?<![\\w.])[<>~]?-?\\d+(?:\\.\\d+)?\\s?${UNIT}(?![\\w-])`,
@@ -73,7 +83,7 @@ const FLAT = SOURCES.join('|').replace(/\(\?<([A-Za-z]\w*)>/g, (_, name: string)
 });
 const at = (name: string): number => GROUPS.indexOf(name);
 const G = {
-  run: at('run'), dq: at('dq'), sq: at('sq'), key: at('key'), userWord: at('userWord'), method: at('method'),
+  run: at('run'), dq: at('dq'), sq: at('sq'), key: at('key'), userWord: at('userWord'), credentialFor: at('credentialFor'), method: at('method'),
   route: at('route'), routeQuery: at('routeQuery'), scheme: at('scheme'), urlPath: at('urlPath'), urlQuery: at('urlQuery'),
   arnPartition: at('arnPartition'), arnService: at('arnService'), arnType: at('arnType'),
 };
@@ -128,6 +138,7 @@ function replaceMatch(m: string, c: Captures, before: string, after: string): st
   if (c[G.sq] !== undefined) return maskQuoted(c[G.sq]!, "'", after);
   if (c[G.key] !== undefined) return `${c[G.key]}=${VAR}`;
   if (c[G.userWord] !== undefined) return c[G.userWord] + VAR;
+  if (c[G.credentialFor] !== undefined) return c[G.credentialFor] + VAR;
   if (c[G.method] !== undefined) return `${c[G.method]} ${maskPath(c[G.route]!)}${c[G.routeQuery] ? '?' + VAR : ''}`;
   if (c[G.scheme] !== undefined) {
     const path = c[G.urlPath];

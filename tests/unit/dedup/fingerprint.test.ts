@@ -34,6 +34,10 @@ describe('fingerprint: lines of one template share a fingerprint', () => {
     ['authentication failure; ruser= rhost=1.2.3.4', 'authentication failure; ruser=bob rhost=1.2.3.4'],
     ['Invalid user  from 185.190.58.151', 'Invalid user admin from 173.234.31.186'],
     ['package: Pkg_for_KB3030377~31bf3856ad364e35~amd64~~6.1.1.2, State: 112', 'package: Microsoft-RDP-Package~31bf3856ad364e35~amd64~~7.1.7601.16398, State: 0'],
+    ['bx.optimix.asia:443 open through proxy proxy.cse.cuhk.edu.hk:5070 HTTPS', 'clients6.google.com:443 open through proxy proxy.cse.cuhk.edu.hk:5070 HTTPS'],
+    ['i2.itc.cn:80 close, 450 bytes sent', 'block.dropbox.com:443 close, 1190 bytes sent'],
+    ['Failed password for root from 5.36.59.76 port 42393 ssh2', 'Failed password for uucp from 103.99.0.122 port 51144 ssh2'],
+    ['Accepted publickey for deploy from 10.0.0.5 port 22 ssh2', 'Accepted publickey for ci-runner from 10.0.0.9 port 22 ssh2'],
   ];
   it.each(pairs)('%s ~ %s', (a, b) => {
     expect(fingerprint(a)).toBe(fingerprint(b));
@@ -56,6 +60,11 @@ describe('fingerprint: lines of different templates stay apart', () => {
     ['cannot open /var/task/config.json', 'cannot delete /var/task/config.json'],
     ['open failed (ENOENT)', 'open failed (EACCES)'],
     ['com.amazonaws.services.dynamodbv2.model.ConditionalCheckFailedException: x', 'com.amazonaws.services.dynamodbv2.model.ResourceNotFoundException: x'],
+    // name.ext:line is a code location, not host:port.
+    ['NullPointerException at OrderHandler.java:42', 'NullPointerException at PaymentClient.java:42'],
+    ['unhandled rejection in index.js:12', 'unhandled rejection in worker.js:12'],
+    // `for invalid user` is the invalid-user event, not a user named "invalid".
+    ['Failed password for invalid user admin from 1.2.3.4 port 22 ssh2', 'Failed password for root from 1.2.3.4 port 22 ssh2'],
   ];
   it.each(pairs)('%s ≠ %s', (a, b) => {
     expect(fingerprint(a)).not.toBe(fingerprint(b));
