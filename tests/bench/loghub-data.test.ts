@@ -1,5 +1,5 @@
 /**
- * The fingerprint benchmark's ground truth: every labelled Loghub line in loghub-dev2/ and loghub-test/ must
+ * The fingerprint benchmark's ground truth: every labelled Loghub line in loghub-dev2/, -dev3/ and -test/ must
  * match the Loghub template of its EventId (templates/<System>.tsv), so a transcription slip or a later stray
  * edit cannot quietly change the accuracy the README reports.
  */
@@ -14,7 +14,7 @@ function templateRegex(template: string): RegExp {
   return new RegExp(`^\\s*${parts.join('.*?')}\\s*$`, 's');
 }
 
-describe.each(['loghub-dev2', 'loghub-test'])('%s', (dir) => {
+describe.each(['loghub-dev2', 'loghub-dev3', 'loghub-test'])('%s', (dir) => {
   const files = readdirSync(join(DATA, dir)).filter((f) => f.endsWith('.txt'));
 
   it('covers the 16 Loghub systems', () => {
