@@ -12,7 +12,7 @@ export interface Sample {
  * test set, examined after it was scored). loghub-test (lines 1301–1450) was never used to develop the
  * rules: its score is the one reported. See data/README.md.
  */
-export type Source = 'loghub' | 'loghub-heldout' | 'loghub-dev2' | 'loghub-dev3' | 'loghub-test' | 'synthetic';
+export type Source = 'loghub' | 'loghub-heldout' | 'loghub-dev2' | 'loghub-dev3' | 'loghub-dev4' | 'loghub-test' | 'synthetic';
 
 export interface Dataset {
   system: string;
@@ -57,6 +57,7 @@ export function loadDatasets(): Dataset[] {
     ...loadFolder('loghub-heldout', '.txt', loadLoghub),
     ...loadFolder('loghub-dev2', '.txt', loadLoghub),
     ...loadFolder('loghub-dev3', '.txt', loadLoghub),
+    ...loadFolder('loghub-dev4', '.txt', loadLoghub),
     ...loadFolder('loghub-test', '.txt', loadLoghub),
     ...loadFolder('synthetic', '.jsonl', loadJsonl),
   ];

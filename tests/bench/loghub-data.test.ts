@@ -14,7 +14,7 @@ function templateRegex(template: string): RegExp {
   return new RegExp(`^\\s*${parts.join('.*?')}\\s*$`, 's');
 }
 
-describe.each(['loghub-dev2', 'loghub-dev3', 'loghub-test'])('%s', (dir) => {
+describe.each(['loghub-dev2', 'loghub-dev3', 'loghub-dev4', 'loghub-test'])('%s', (dir) => {
   const files = readdirSync(join(DATA, dir)).filter((f) => f.endsWith('.txt'));
 
   it('covers the 16 Loghub systems', () => {

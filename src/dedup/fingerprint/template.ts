@@ -68,8 +68,10 @@ const SOURCES: string[] = [
   // Quantities: number + unit, with an optional comparator (`<1 sec`).
   `(?<![\\w.])[<>~]?-?\\d+(?:\\.\\d+)?\\s?${UNIT}(?![\\w-])`,
   // Compounds (parts joined by _ - ~) with an id part are ids: blk_-123, rdd_2_3, attempt_1445_0020_m_000002_0,
-  // ord_7f3a9c, node-17, Pkg~31bf3856ad364e35~amd64: the id makes the whole name one instance of many.
-  '(?<!\\w)(?:[A-Za-z0-9]+[-_~]+)*(?:-?\\d+|(?=[A-Za-z]*\\d)(?:[0-9a-fA-F]{6,}|[A-Za-z0-9]{8,}))(?:[-_~]+[A-Za-z0-9]+)*(?!\\w)',
+  // ord_7f3a9c, node-17, Pkg~31bf3856ad364e35~amd64: the id makes the whole name one instance of many. A long
+  // mixed run is an id too, unless it is a name and a number (`bglio559`): that one keeps its stem below, as
+  // `bglio46` does, whatever the number's length.
+  '(?<!\\w)(?:[A-Za-z0-9]+[-_~]+)*(?:-?\\d+|(?=[A-Za-z]*\\d)(?:[0-9a-fA-F]{6,}|(?![A-Za-z]+\\d+(?![A-Za-z0-9]))[A-Za-z0-9]{8,}))(?:[-_~]+[A-Za-z0-9]+)*(?!\\w)',
   // Any other alphanumeric run holding a digit (signed when the minus is not a separator).
   '(?<![A-Za-z0-9])(?<run>(?:-(?=\\d))?[A-Za-z0-9]*\\d[A-Za-z0-9]*)',
 ];
@@ -175,11 +177,16 @@ function tidy(text: string): string {
     text
       // `<*>.<*>.<*>:<*>` (an address), `<*>_<*>`, `<*>/<*>` ... are one value.
       .replace(/<\*>(?:[.:_\-+#@,/~]{1,3}<\*>)+/g, VAR)
+      // A value's annotation in parentheses is part of the value when it is itself value-like (a dot or a
+      // digit): the reverse lookup in `from 1.2.3.4 (dsl-082.example.nl) at`. `failed (ENOENT)` stays.
+      .replace(/<\*> \((?=[^()\s]*[.\d])[^()\s]{1,255}\)/g, VAR)
       // A parenthesised pure value adds nothing: `5174 bytes (5.05 KB) received`; nor does an empty one
       // (`from 1.2.3.4 () at` is `from 1.2.3.4 (host.example.net) at` without the reverse lookup).
       .replace(/ \((?:<\*>)?\)(?=[\s,.;:]|$)/g, '')
-      // Variable-length lists of values: `@0x7fe.. @0x7fe..`, `1 2 3`.
+      // Variable-length lists of values: `@0x7fe.. @0x7fe..`, `1 2 3`, and three or more names of one stem
+      // (`an14 an15 an16`: the stem says what kind of thing, the list how many; one or two stay readable).
       .replace(/([@#$]?)<\*>(?:,? \1<\*>)+/g, `$1${VAR}`)
+      .replace(/(?<![\w<])([A-Za-z]{1,32})<\*>(?:,? \1<\*>){2,}(?![\w<])/g, VAR)
       .replace(/\s+/g, ' ')
       .trim()
   );

@@ -38,6 +38,12 @@ describe('fingerprint: lines of one template share a fingerprint', () => {
     ['i2.itc.cn:80 close, 450 bytes sent', 'block.dropbox.com:443 close, 1190 bytes sent'],
     ['Failed password for root from 5.36.59.76 port 42393 ssh2', 'Failed password for uucp from 103.99.0.122 port 51144 ssh2'],
     ['Accepted publickey for deploy from 10.0.0.5 port 22 ssh2', 'Accepted publickey for ci-runner from 10.0.0.9 port 22 ssh2'],
+    // A reverse lookup in parentheses belongs to the address before it, whatever its TLD.
+    ['connection from 81.171.220.226 (aml-sfh-3310.adsl.wanadoo.nl) at Sat Jul 9', 'connection from 67.95.49.172 at Sat Jul 9'],
+    // A list of names of one stem is a list of values, however long.
+    ['failed to resolve data source name an14 an15 an16 an17', 'failed to resolve data source name bn1 bn2 bn3'],
+    // A name and a number keep the stem whatever the number's length.
+    ['NFS Mount failed on bglio46, retrying', 'NFS Mount failed on bglio559, retrying'],
   ];
   it.each(pairs)('%s ~ %s', (a, b) => {
     expect(fingerprint(a)).toBe(fingerprint(b));
@@ -65,6 +71,9 @@ describe('fingerprint: lines of different templates stay apart', () => {
     ['unhandled rejection in index.js:12', 'unhandled rejection in worker.js:12'],
     // `for invalid user` is the invalid-user event, not a user named "invalid".
     ['Failed password for invalid user admin from 1.2.3.4 port 22 ssh2', 'Failed password for root from 1.2.3.4 port 22 ssh2'],
+    // An annotation that is a word, not a value, still tells events apart.
+    ['open /tmp/a failed (ENOENT)', 'open /tmp/a failed (EACCES)'],
+    ['mount failed on bglio46', 'mount failed on sdb46'],
   ];
   it.each(pairs)('%s ≠ %s', (a, b) => {
     expect(fingerprint(a)).not.toBe(fingerprint(b));
