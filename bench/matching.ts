@@ -81,24 +81,32 @@ function forEachPage(path: string, each: (page: LogEvent[]) => void, pageSize = 
 type Mode = 'every rule' | 'alternation' | 'matchEvents';
 
 /** One pass over the file; `matchEvents` is the scan's own path (its default prefilter, a watchdog per page). */
+/**
+ * One pass over the file; `matchEvents` is the scan's own path (its default prefilter, a watchdog per page).
+ * `matchSeconds` is the time inside the matcher alone: in the Lambda, events arrive as strings already parsed
+ * by the SDK, so reading and splitting the file (the rest of `seconds`) is this benchmark's stand-in for that.
+ */
 function measureJs(path: string, rules: Rule[], mode: Mode) {
   const prefilter = mode === 'alternation' ? compilePrefilter(rules, { strategy: 'alternation' }) : undefined;
   let events = 0;
+  let matchMs = 0;
   const matched = new Set<LogEvent>();
   // A budget of our own: the matcher's default one is per call and would not show a slow rule anyway.
   const ctx = { budget: new RuleBudget({ perRunMs: Infinity, perEventMs: 60_000 }) };
   const t = performance.now();
   forEachPage(path, (page) => {
     events += page.length;
+    const started = performance.now();
     if (mode === 'matchEvents') {
       for (const hit of matchEvents(rules, page, ctx)) matched.add(hit.event);
-      return;
+    } else {
+      for (const event of page) {
+        if (matchEvent(prefilter ? prefilter.candidates(event.message) : rules, event, ctx).length) matched.add(event);
+      }
     }
-    for (const event of page) {
-      if (matchEvent(prefilter ? prefilter.candidates(event.message) : rules, event, ctx).length) matched.add(event);
-    }
+    matchMs += performance.now() - started;
   });
-  return { seconds: (performance.now() - t) / 1000, events, matchedLines: matched.size };
+  return { seconds: (performance.now() - t) / 1000, matchSeconds: matchMs / 1000, events, matchedLines: matched.size };
 }
 
 /** The fastest of several runs: the machine's noise only ever adds time. */
@@ -213,6 +221,7 @@ export async function runMatching(opts: { mb?: number } = {}) {
     { name: 'grep -E -c -f (LC_ALL=C.UTF-8)', ...grepUtf8, events: scan.events },
     { name: 'grep -E -c -f (LC_ALL=C)', ...grepC, events: scan.events },
   ].map((r) => ({ ...r, mbPerSecond: mbps(r.seconds), eventsPerSecond: r.events / r.seconds }));
+  const grepBest = Math.min(grepUtf8.seconds, grepC.seconds);
   const report = {
     date: new Date().toISOString(),
     node: process.version,
@@ -222,9 +231,11 @@ export async function runMatching(opts: { mb?: number } = {}) {
     rules: rules.length,
     prefilterAlwaysRun: compilePrefilter(rules).alwaysRun.map((r) => r.id),
     rows,
-    prefilterVsGrepUtf8: grepUtf8.seconds / scan.seconds,
-    prefilterVsGrepC: grepC.seconds / scan.seconds,
-    speedupFromPrefilter: plain.seconds / scan.seconds,
+    /** matchEvents' own time against grep's whole run (grep's reading is a small part of it). */
+    matchingVsGrep: grepBest / scan.matchSeconds,
+    /** The scan's whole pass, reading and splitting the file into events included, against grep. */
+    endToEndVsGrep: grepBest / scan.seconds,
+    speedupFromPrefilter: plain.matchSeconds / scan.matchSeconds,
   };
   mkdirSync(join(__dirname, 'results'), { recursive: true });
   writeFileSync(join(__dirname, 'results', 'matching.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -232,12 +243,14 @@ export async function runMatching(opts: { mb?: number } = {}) {
 }
 
 export function matchingTable(r: Awaited<ReturnType<typeof runMatching>>): string {
+  const pct = (x: number) => `${(x * 100).toFixed(0)} %`;
+  const ms = (x?: number) => (x === undefined ? '—' : x.toFixed(2));
   return [
-    `Matching, one core: ${(r.fileBytes / 1e6).toFixed(0)} MB, ${r.lines.toLocaleString('en-US')} lines, ${r.rules} rules (${r.prefilterAlwaysRun.length} without a required literal). Prefilter: ${r.speedupFromPrefilter.toFixed(1)}x faster than plain matchEvent; ${(r.prefilterVsGrepUtf8 * 100).toFixed(0)}% of grep's throughput (C.UTF-8), ${(r.prefilterVsGrepC * 100).toFixed(0)}% (C locale).`,
+    `Matching, one core: ${(r.fileBytes / 1e6).toFixed(0)} MB, ${r.lines.toLocaleString('en-US')} lines, ${r.rules} rules (${r.prefilterAlwaysRun.length} without a required literal). matchEvents runs at ${pct(r.matchingVsGrep)} of grep's throughput (${pct(r.endToEndVsGrep)} with reading and splitting the file into events counted); the prefilter makes it ${r.speedupFromPrefilter.toFixed(1)}x faster than matching every rule.`,
     '',
-    '| matcher | seconds | MB/s | events/s | lines matched |',
-    '| --- | --- | --- | --- | --- |',
-    ...r.rows.map((x) => `| ${x.name} | ${x.seconds.toFixed(2)} | ${x.mbPerSecond.toFixed(0)} | ${Math.round(x.eventsPerSecond).toLocaleString('en-US')} | ${x.matchedLines} |`),
+    '| matcher | seconds, whole pass | seconds matching | MB/s (whole pass) | events/s (whole pass) | lines matched |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...r.rows.map((x) => `| ${x.name} | ${x.seconds.toFixed(2)} | ${ms((x as { matchSeconds?: number }).matchSeconds)} | ${x.mbPerSecond.toFixed(0)} | ${Math.round(x.eventsPerSecond).toLocaleString('en-US')} | ${x.matchedLines} |`),
   ].join('\n');
 }
 
