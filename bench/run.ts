@@ -2,7 +2,7 @@
  * Every benchmark, one after the other (`npm run bench`), each writing bench/results/<name>.json; prints the
  * markdown tables at the end.
  *
- *   npx tsx bench/run.ts                 all (about 6 minutes: the filter engine runs 1,000 groups at a real 5 TPS)
+ *   npx tsx bench/run.ts                 all (about 7 minutes: the filter engine runs 1,000 groups at a real 5 TPS)
  *   npx tsx bench/run.ts --quick         api-tick time-scaled x5 (said so in its table), matching on 50 MB
  *   npx tsx bench/run.ts --only matching,deployed
  */
