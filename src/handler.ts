@@ -106,8 +106,8 @@ export function createHandler(options: HandlerOptions = {}) {
           : { deliver: async (payloads, channel) => sendSlackMessages(await webhook(channel), payloads) }),
       });
       const measured = state ? measuredVolume(apiCalls.stats, summary) : undefined;
-      if (measured !== undefined) {
-        await state!.putVolume(volumeName, blendVolume(measuredBefore, measured), now + VOLUME_TTL_MS).catch(() => undefined);
+      if (state && measured !== undefined) {
+        await state.putVolume(volumeName, blendVolume(measuredBefore, measured), now + VOLUME_TTL_MS).catch(() => undefined);
       }
       // One JSON line per run so users can build metric filters and alarms on the scanner itself.
       const withCalls: RunSummary = {

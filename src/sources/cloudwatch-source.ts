@@ -9,12 +9,12 @@ import type { LogEvent, LogSource } from './types';
 
 /** Reads CloudWatch Logs through the two read APIs the scan needs, page by page. */
 export class CloudWatchSource implements LogSource {
+  private readonly counter?: ApiCallCounter;
+
   /**
    * With a limiter, every request (retries included) waits for its API's token; with a counter, every
    * request is counted by API. Both are installed on the client, so share one client per run.
    */
-  private readonly counter?: ApiCallCounter;
-
   constructor(
     private readonly client: CloudWatchLogsClient,
     opts: { limiter?: RateLimiter; counter?: ApiCallCounter } = {},

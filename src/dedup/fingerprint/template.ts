@@ -59,11 +59,11 @@ const SOURCES: string[] = [
   // key=value: the value goes whatever it is (quoted, bare, with a unit, with a bracketed part, or empty:
   // `ruser=` and `ruser=bob` are one slot).
   `(?<![\\w.-])(?<key>[A-Za-z_][\\w.-]{0,63})=(?!=)(?:"[^"\\n]{0,256}"|'[^'\\n]{0,256}'|(?:[^\\s,;&)\\]}>"'={(\\[]|\\{[^{}\\s]{0,64}\\}|\\([^()\\s]{0,64}\\)|\\[[^\\[\\]\\s]{0,64}\\]){1,256}(?: ${UNIT}(?![\\w-]))?|(?=[\\s,;&]|$))`,
-  // A user name after the word that introduces it (`Invalid user admin from`, `session opened for user bob`);
-  // an empty name (`Invalid user  from`) is the same slot.
   // The account a credential was checked for (`Failed password for root from`, `Accepted publickey for deploy`);
   // `for invalid user x` is left to the rule below.
   '\\b(?<credentialFor>(?:[Pp]assword|[Pp]ublickey|[Pp]assphrase|[Cc]redentials|[Kk]eyboard-interactive(?:/pam)?) for )(?!(?:invalid|illegal|user)\\b)[A-Za-z_][\\w.@-]{0,63}(?![\\w(])',
+  // A user name after the word that introduces it (`Invalid user admin from`, `session opened for user bob`);
+  // an empty name (`Invalid user  from`) is the same slot.
   '\\b(?<userWord>(?:[Uu]ser|[Uu]sername|[Aa]ccount|[Ll]ogin) )(?:(?!(?:is|was|has|had|not|does|did|can|with|from|for|to|by|in|on|at|of|and|or|the|a|an|that|id|name|session|process)\\b)[A-Za-z_][\\w.@-]{0,63}(?![\\w(])|(?= ))',
   // Quantities: number + unit, with an optional comparator (`<1 sec`).
   `(?<![\\w.])[<>~]?-?\\d+(?:\\.\\d+)?\\s?${UNIT}(?![\\w-])`,
