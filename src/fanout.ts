@@ -1,4 +1,4 @@
-import { shardFromEvent, type ShardSpec } from './sources/shard';
+import type { ShardSpec } from './sources/shard';
 
 /**
  * Fan-out for accounts with more log groups than one run can read: a scheduled coordinator invokes the
@@ -33,11 +33,6 @@ export function planFanout(opts: { functionName: string; count: number; time: st
     invocationType: 'Event' as const,
     payload: { time, shard: { index, count }, tpsShare: 1 / count },
   }));
-}
-
-/** The worker side: which shard this invocation is (undefined = read everything). */
-export function workerShard(event: unknown): ShardSpec | undefined {
-  return shardFromEvent(event);
 }
 
 /** The one Lambda call the coordinator makes, behind a small interface so the plan can be tested without AWS. */

@@ -1,5 +1,5 @@
-import { invokeShards, planFanout, workerShard, type LambdaInvoker } from '../../../src/fanout';
-import { fnv1a, inShard, shardOf } from '../../../src/sources/shard';
+import { invokeShards, planFanout, type LambdaInvoker } from '../../../src/fanout';
+import { fnv1a, inShard, shardFromEvent, shardOf } from '../../../src/sources/shard';
 
 test('FNV-1a matches the reference values', () => {
   expect(fnv1a('')).toBe(0x811c9dc5);
@@ -35,9 +35,9 @@ test('the coordinator plans one async invocation per shard, all with the same sc
     payload: { time: '2026-01-01T00:05:00Z', shard: { index, count: 3 }, tpsShare: 1 / 3 },
   })));
   expect(() => planFanout({ functionName: 'scan', count: 0, time: '2026-01-01T00:05:00Z' })).toThrow(RangeError);
-  expect(workerShard(plan[2]!.payload)).toEqual({ index: 2, count: 3 });
-  expect(workerShard({ time: 'x' })).toBeUndefined();
-  expect(workerShard({ shard: { index: 3, count: 3 } })).toBeUndefined();
+  expect(shardFromEvent(plan[2]!.payload)).toEqual({ index: 2, count: 3 });
+  expect(shardFromEvent({ time: 'x' })).toBeUndefined();
+  expect(shardFromEvent({ shard: { index: 3, count: 3 } })).toBeUndefined();
 });
 
 test('invokeShards sends Event invocations and reports the ones Lambda did not queue', async () => {
